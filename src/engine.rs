@@ -1,0 +1,456 @@
+//! The engine: gazetteers and rules compiled once, then used for any number of documents.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Error;
+use crate::events::{self, Event, Modality, TriggerTrace};
+use crate::gazetteer::{self, Gazetteer, SourceFile};
+use crate::matcher::{Hit, Matcher};
+use crate::normalize::{normalize, Normalized};
+use crate::record::{
+    EntityRecord, EventRecord, Evidence, MentionRecord, Participant, Plover, Record, TimeRecord,
+    Topic, Trigger,
+};
+use crate::resolve::{self, Mentions};
+use crate::rules::{self, Kind, RuleSet};
+use crate::segment;
+use chrono::NaiveDate;
+use include_dir::{include_dir, Dir};
+use std::collections::HashMap;
+use std::path::Path;
+
+static GAZETTEERS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/gazetteers");
+static RULES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// Default limit on the size of one document: 16 MiB.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 16 << 20;
+
+/// A document to read.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    /// Its id, used in event ids and messages.
+    pub id: &'a str,
+    /// Its date, which resolves role titles and time expressions.
+    pub date: Option<NaiveDate>,
+    /// The text.
+    pub text: &'a str,
+}
+
+impl<'a> Document<'a> {
+    /// A document without a date.
+    pub fn new(id: &'a str, text: &'a str) -> Self {
+        Self {
+            id,
+            date: None,
+            text,
+        }
+    }
+
+    /// The same document with a date.
+    pub fn with_date(mut self, date: NaiveDate) -> Self {
+        self.date = Some(date);
+        self
+    }
+}
+
+/// Configures and builds an [`Engine`].
+#[derive(Debug, Clone)]
+pub struct EngineBuilder {
+    gazetteers: Vec<SourceFile>,
+    rules: Vec<SourceFile>,
+    max_document_bytes: usize,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn embedded(dir: &Dir<'_>, prefix: &str) -> Vec<SourceFile> {
+    let mut files: Vec<SourceFile> = dir
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter_map(|f| {
+            Some(SourceFile {
+                name: format!("{prefix}/{}", f.path().display()),
+                text: f.contents_utf8()?.to_string(),
+            })
+        })
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no .yaml files in this directory",
+        )));
+    }
+    paths
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).map_err(|source| Error::Io {
+                path: p.clone(),
+                source,
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
+                id: p.display().to_string(),
+                offset: e.utf8_error().valid_up_to(),
+            })?;
+            Ok(SourceFile {
+                name: p.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+impl EngineBuilder {
+    /// A builder with the gazetteers and rules embedded in the library.
+    pub fn new() -> Self {
+        Self {
+            gazetteers: embedded(&GAZETTEERS, "gazetteers"),
+            rules: embedded(&RULES, "rules"),
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+        }
+    }
+
+    /// Replaces the gazetteers with the `.yaml` files of `dir`.
+    pub fn gazetteer_dir(mut self, dir: impl AsRef<Path>) -> Result<Self, Error> {
+        self.gazetteers = read_dir(dir.as_ref())?;
+        Ok(self)
+    }
+
+    /// Replaces the rules with the `.yaml` files of `dir`.
+    pub fn rules_dir(mut self, dir: impl AsRef<Path>) -> Result<Self, Error> {
+        self.rules = read_dir(dir.as_ref())?;
+        Ok(self)
+    }
+
+    /// Replaces the gazetteers with these files.
+    pub fn gazetteer_files(mut self, files: Vec<SourceFile>) -> Self {
+        self.gazetteers = files;
+        self
+    }
+
+    /// Replaces the rules with these files.
+    pub fn rule_files(mut self, files: Vec<SourceFile>) -> Self {
+        self.rules = files;
+        self
+    }
+
+    /// Only reads the rule files among the current ones whose name ends with one of `names`.
+    pub fn only_rule_files(mut self, names: &[String]) -> Self {
+        self.rules
+            .retain(|f| names.iter().any(|n| f.name.ends_with(n.as_str())));
+        self
+    }
+
+    /// Documents larger than this are refused with [`Error::TooLarge`].
+    pub fn max_document_bytes(mut self, n: usize) -> Self {
+        self.max_document_bytes = n;
+        self
+    }
+
+    fn load(&self) -> (Gazetteer, RuleSet, Vec<Diagnostic>) {
+        let (g, mut diags) = gazetteer::load(&self.gazetteers);
+        let names: std::collections::HashSet<String> = g
+            .entities
+            .iter()
+            .flat_map(|e| [e.id.to_lowercase(), e.name.to_lowercase()])
+            .collect();
+        let known = |s: &str| names.contains(&s.to_lowercase());
+        let (r, rd) = rules::load(&self.rules, &known);
+        diags.extend(rd);
+        (g, r, diags)
+    }
+
+    /// Every problem in the data, errors and warnings, without building the automaton.
+    pub fn check(&self) -> Vec<Diagnostic> {
+        self.load().2
+    }
+
+    /// Builds the engine. Fails with [`Error::Data`] when the data has errors (warnings pass).
+    pub fn build(self) -> Result<Engine, Error> {
+        let (g, rules, diags) = self.load();
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(Error::Data(diags));
+        }
+        let matcher = Matcher::new(&g)?;
+        Ok(Engine {
+            g,
+            rules,
+            matcher,
+            max_document_bytes: self.max_document_bytes,
+        })
+    }
+}
+
+/// Compiled gazetteers and rules. Immutable, `Send + Sync`: share one across threads.
+///
+/// ```
+/// use majlis::{Document, Engine};
+/// let engine = Engine::builder().build()?;
+/// let text = "التقى وزير الخارجية الأمريكي جون كيري نظيره الروسي سيرغي لافروف في جنيف.";
+/// let date = chrono::NaiveDate::from_ymd_opt(2016, 7, 23).unwrap();
+/// let record = engine.extract(&Document::new("doc-1", text).with_date(date))?;
+/// let kerry = record.entities.iter().find(|e| e.id == "john-kerry").unwrap();
+/// let [s, e] = kerry.mentions[0].span;
+/// assert_eq!(&text[s..e], kerry.mentions[0].text);
+/// assert_eq!(record.events[0].kind, "meeting");
+/// # Ok::<(), majlis::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    g: Gazetteer,
+    rules: RuleSet,
+    matcher: Matcher,
+    max_document_bytes: usize,
+}
+
+/// Everything the engine worked out about a document, step by step (what `explain` shows).
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The normalised text and its offset map.
+    pub normalized: Normalized,
+    /// Sentences, normalised byte ranges.
+    pub sentences: Vec<(usize, usize)>,
+    /// Raw automaton hits that passed the boundary checks.
+    pub hits: Vec<Hit>,
+    /// Mentions and titles.
+    pub mentions: Mentions,
+    /// Events after merging.
+    pub events: Vec<Event>,
+    /// What every fired trigger did.
+    pub traces: Vec<TriggerTrace>,
+}
+
+impl Engine {
+    /// A builder with the embedded data.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::new()
+    }
+
+    /// The engine's gazetteer.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.g
+    }
+
+    /// The engine's rules.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Runs the pipeline up to the events; `trace` also records what each trigger did.
+    pub fn analyse(&self, doc: &Document<'_>, trace: bool) -> Result<Analysis, Error> {
+        if doc.text.len() > self.max_document_bytes {
+            return Err(Error::TooLarge {
+                id: doc.id.to_string(),
+                size: doc.text.len(),
+                limit: self.max_document_bytes,
+            });
+        }
+        let normalized = normalize(doc.text);
+        let norm = normalized.as_str();
+        let sentences = segment::sentences(norm);
+        let hits = self.matcher.hits(&self.g, norm, doc.text, |s, e| {
+            normalized.original_span(doc.text, s, e)
+        });
+        let mentions = resolve::resolve(&self.g, norm, &hits, &sentences, doc.date);
+        let mut traces = Vec::new();
+        let cx = events::Context {
+            g: &self.g,
+            rules: &self.rules,
+            norm,
+            sentences: &sentences,
+            mentions: &mentions.mentions,
+            titles: &mentions.titles,
+            date: doc.date,
+        };
+        let events = events::extract(&cx, trace.then_some(&mut traces));
+        Ok(Analysis {
+            normalized,
+            sentences,
+            hits,
+            mentions,
+            events,
+            traces,
+        })
+    }
+
+    /// Finds the entities and events of one document.
+    pub fn extract(&self, doc: &Document<'_>) -> Result<Record, Error> {
+        let a = self.analyse(doc, false)?;
+        Ok(self.record(doc, &a))
+    }
+
+    /// Serialisable record of an analysis.
+    pub fn record(&self, doc: &Document<'_>, a: &Analysis) -> Record {
+        let g = &self.g;
+        let text = doc.text;
+        let span = |s: usize, e: usize| a.normalized.original_span(text, s, e);
+        let mut chars = CharIndex::new(text);
+
+        // Entities in order of first mention.
+        let mut order: Vec<usize> = Vec::new();
+        let mut by_entity: HashMap<usize, Vec<MentionRecord>> = HashMap::new();
+        let mut mentions = a.mentions.mentions.clone();
+        mentions.sort_by_key(|m| (m.start, m.end));
+        for m in &mentions {
+            let (s, e) = span(m.start, m.end);
+            let list = by_entity.entry(m.entity).or_insert_with(|| {
+                order.push(m.entity);
+                Vec::new()
+            });
+            if list.iter().any(|x| x.span == [s, e]) {
+                continue;
+            }
+            list.push(MentionRecord {
+                text: text[s..e].to_string(),
+                span: [s, e],
+                char_span: [chars.at(s), chars.at(e)],
+                via: m.via.as_str().to_string(),
+            });
+        }
+        let entities = order
+            .iter()
+            .map(|&i| {
+                let e = &g.entities[i];
+                EntityRecord {
+                    id: e.id.clone(),
+                    kind: e.kind.as_str().to_string(),
+                    name: e.name.clone(),
+                    country: e.dyad_code().map(str::to_string),
+                    wikidata: e.wikidata.clone(),
+                    mentions: by_entity.remove(&i).unwrap_or_default(),
+                }
+            })
+            .collect();
+
+        let participant = |i: usize| {
+            let e = &g.entities[i];
+            Participant {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                kind: e.kind.as_str().to_string(),
+                country: e.dyad_code().map(str::to_string),
+            }
+        };
+        let events = a
+            .events
+            .iter()
+            .enumerate()
+            .map(|(n, ev)| {
+                let rule = &self.rules.rules[ev.rule];
+                let planned = ev.modality == Modality::Planned;
+                let mode = match (ev.kind, ev.subtype.as_deref()) {
+                    (Kind::Agreement, _) => None,
+                    (_, Some("visit")) => Some("visit"),
+                    (_, Some("reception")) => Some("host"),
+                    (_, Some("call")) => Some("phone"),
+                    _ => Some("meet"),
+                };
+                EventRecord {
+                    id: format!("{}/e{}", doc.id, n + 1),
+                    kind: ev.kind.as_str().to_string(),
+                    subtype: ev.subtype.clone(),
+                    cameo: if planned {
+                        rule.cameo_planned.clone()
+                    } else {
+                        rule.cameo.clone()
+                    },
+                    plover: Plover {
+                        event: match ev.kind {
+                            Kind::Meeting => "CONSULT",
+                            Kind::Agreement => "AGREE",
+                        }
+                        .to_string(),
+                        mode: mode.map(str::to_string),
+                        context: if planned { vec!["future".into()] } else { vec![] },
+                    },
+                    participants: ev.participants.iter().map(|&p| participant(p)).collect(),
+                    location: ev.location.map(participant),
+                    time: ev.time.as_ref().map(|(x, r)| {
+                        let (s, e) = span(x.start, x.end);
+                        TimeRecord {
+                            text: text[s..e].to_string(),
+                            start: r.map(|r| r.0.to_string()),
+                            end: r.map(|r| r.1.to_string()),
+                        }
+                    }),
+                    topic: ev.topic.as_ref().map(|((s, e), ents)| {
+                        let (s, e) = span(*s, *e);
+                        Topic {
+                            text: text[s..e].to_string(),
+                            entities: ents.iter().map(|&i| g.entities[i].id.clone()).collect(),
+                        }
+                    }),
+                    modality: ev.modality.as_str().to_string(),
+                    evidence: ev
+                        .accounts
+                        .iter()
+                        .map(|acc| {
+                            let r = &self.rules.rules[acc.rule];
+                            let (ss, se) = span(acc.sentence.0, acc.sentence.1);
+                            let (ts, te) = span(acc.trigger.0, acc.trigger.1);
+                            Evidence {
+                                sentence: [ss, se],
+                                trigger: Trigger {
+                                    text: text[ts..te].to_string(),
+                                    span: [ts, te],
+                                },
+                                rule: r.id.clone(),
+                                source: r.source.clone(),
+                            }
+                        })
+                        .collect(),
+                    confidence: ev.confidence,
+                }
+            })
+            .collect();
+        Record {
+            id: doc.id.to_string(),
+            date: doc.date.map(|d| d.to_string()),
+            entities,
+            events,
+        }
+    }
+}
+
+/// Byte offset → char offset, for offsets asked in any order (cached walk).
+struct CharIndex<'a> {
+    text: &'a str,
+    cache: std::collections::BTreeMap<usize, usize>,
+}
+
+impl<'a> CharIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut cache = std::collections::BTreeMap::new();
+        cache.insert(0, 0);
+        Self { text, cache }
+    }
+
+    fn at(&mut self, byte: usize) -> usize {
+        let (&b0, &c0) = self
+            .cache
+            .range(..=byte)
+            .next_back()
+            .unwrap_or((&0, &0));
+        let c = c0 + self.text[b0..byte].chars().count();
+        self.cache.insert(byte, c);
+        c
+    }
+}

@@ -1,0 +1,770 @@
+//! Applying rules to the sentences of a document: triggers, slots, modality, merge.
+//!
+//! For every sentence, one `RegexSet` pass names the rules whose trigger occurs; each occurrence
+//! of a fired trigger is then read as follows.
+//!
+//! * **Actors** are the sentence's mentions of the rule's entity types, less those inside a larger
+//!   mention (the nisba inside a role title), those that are places (after في/ب/in/at, or the
+//!   place a visit goes to), those that are topics (الملف السوري), and nisba adjectives unless
+//!   an actor noun precedes them (الجانب الروسي) or they give a role title its country.
+//!   Capitals count as their state where the rule allows it (واشنطن وموسكو اتفقتا).
+//! * Actors joined by coordination (X وY, كل من X وY, X and Y) or in apposition (a title and its
+//!   name) form **groups**. The subject is the nearest group before the trigger; a marked partner
+//!   (مع X, with X) comes after it; when these give fewer than two participants, the groups right
+//!   after the trigger fill in (Arabic verb-first sentences: استقبل X Y).
+//! * **Modality**: negation cues before the trigger, future cues before it or in the trigger
+//!   itself (سـ), or a time expression that lies ahead make the event negated or planned.
+//! * **Merge**: the same kind with the same participants is one event when the accounts agree
+//!   (same sentence, or no conflict of place, time and modality).
+
+use crate::gazetteer::{EntityType, Gazetteer};
+use crate::resolve::{Mention, MentionVia, TitleMention};
+use crate::rules::{Direction, Kind, Lang, LocationMode, Profile, Rule, RuleSet};
+use crate::time::{self, TimeExpr};
+use chrono::NaiveDate;
+
+/// The modality of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Modality {
+    /// It happened.
+    Occurred,
+    /// It is to happen.
+    Planned,
+    /// It did not or will not happen.
+    Negated,
+}
+
+impl Modality {
+    /// The record's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::Occurred => "occurred",
+            Modality::Planned => "planned",
+            Modality::Negated => "negated",
+        }
+    }
+}
+
+/// One account of an event: a trigger in a sentence and the rule that read it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Rule index.
+    pub rule: usize,
+    /// Sentence, normalised bytes.
+    pub sentence: (usize, usize),
+    /// Trigger, normalised bytes.
+    pub trigger: (usize, usize),
+}
+
+/// An event found in a document, before serialisation.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Kind.
+    pub kind: Kind,
+    /// Subtype of the first account.
+    pub subtype: Option<String>,
+    /// Entity indices; for visits and receptions the visitors first, the host last.
+    pub participants: Vec<usize>,
+    /// Location entity.
+    pub location: Option<usize>,
+    /// Time expression and its resolution.
+    pub time: Option<(TimeExpr, Option<(NaiveDate, NaiveDate)>)>,
+    /// Topic phrase and its entities.
+    pub topic: Option<((usize, usize), Vec<usize>)>,
+    /// Modality.
+    pub modality: Modality,
+    /// Accounts, in text order.
+    pub accounts: Vec<Account>,
+    /// Confidence.
+    pub confidence: f32,
+    /// Rule of the first account (CAMEO and PLOVER come from it).
+    pub rule: usize,
+}
+
+/// What happened to one trigger occurrence, for `explain`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TriggerTrace {
+    /// Rule id.
+    pub rule: String,
+    /// `file:line` of the rule.
+    pub source: String,
+    /// Normalised trigger text.
+    pub trigger: String,
+    /// Normalised byte range of the trigger.
+    pub span: (usize, usize),
+    /// Candidates considered, with the verdict.
+    pub candidates: Vec<CandidateTrace>,
+    /// The modality and the cue that decided it.
+    pub modality: String,
+    /// `event` or why not.
+    pub outcome: String,
+}
+
+/// One candidate entity for a slot.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CandidateTrace {
+    /// Entity id.
+    pub entity: String,
+    /// Normalised text of the mention.
+    pub text: String,
+    /// accepted or rejected.
+    pub accepted: bool,
+    /// Slot or reason.
+    pub reason: String,
+}
+
+/// Everything the rules need about a document.
+pub struct Context<'a> {
+    /// Gazetteer.
+    pub g: &'a Gazetteer,
+    /// Rules.
+    pub rules: &'a RuleSet,
+    /// Normalised text.
+    pub norm: &'a str,
+    /// Sentences (normalised bytes).
+    pub sentences: &'a [(usize, usize)],
+    /// Mentions, sorted by start.
+    pub mentions: &'a [Mention],
+    /// Titles.
+    pub titles: &'a [TitleMention],
+    /// Document date.
+    pub date: Option<NaiveDate>,
+}
+
+/// The language of a sentence: Arabic when it has more Arabic letters than Latin ones.
+pub fn sentence_lang(text: &str) -> Lang {
+    let (mut ar, mut la) = (0usize, 0usize);
+    for c in text.chars() {
+        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            ar += 1;
+        } else if c.is_ascii_alphabetic() {
+            la += 1;
+        }
+    }
+    if ar >= la && ar > 0 {
+        Lang::Ar
+    } else {
+        Lang::En
+    }
+}
+
+fn tokens_between(norm: &str, a: usize, b: usize) -> usize {
+    if a >= b {
+        return 0;
+    }
+    norm[a..b]
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// An actor candidate: a mention standing for an entity (capitals already turned into states).
+#[derive(Debug, Clone, Copy)]
+struct Actor {
+    entity: usize,
+    start: usize,
+    end: usize,
+    token_start: usize,
+    mention: usize,
+}
+
+/// Runs every rule over the document.
+pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> Vec<Event> {
+    let mut events: Vec<Event> = Vec::new();
+    for &(ss, se) in cx.sentences {
+        let text = &cx.norm[ss..se];
+        let lang = sentence_lang(text);
+        let fired = cx.rules.fired(lang, text);
+        if fired.is_empty() {
+            continue;
+        }
+        let Some(profile) = cx.rules.profiles.get(&lang) else {
+            continue;
+        };
+        let sent = Sentence::new(cx, profile, (ss, se));
+        for ri in fired {
+            let rule = &cx.rules.rules[ri];
+            for m in rule.trigger.find_iter(text) {
+                let trig = (ss + m.start(), ss + m.end());
+                let mut t = TriggerTrace {
+                    rule: rule.id.clone(),
+                    source: rule.source.clone(),
+                    trigger: m.as_str().to_string(),
+                    span: trig,
+                    candidates: Vec::new(),
+                    modality: String::new(),
+                    outcome: String::new(),
+                };
+                if let Some(ev) = read(cx, &sent, profile, ri, rule, trig, &mut t) {
+                    t.outcome = "event".into();
+                    events.push(ev);
+                }
+                if let Some(tr) = trace.as_deref_mut() {
+                    tr.push(t);
+                }
+            }
+        }
+    }
+    merge(events)
+}
+
+/// Per-sentence facts shared by every trigger in it.
+struct Sentence {
+    span: (usize, usize),
+    actors: Vec<Actor>,
+    /// Actors that were left out, with the reason (for `explain`).
+    excluded: Vec<(usize, &'static str)>,
+    places: Vec<(usize, bool)>, // (mention index, after a location preposition)
+    topics: Vec<((usize, usize), usize)>,
+    times: Vec<TimeExpr>,
+}
+
+impl Sentence {
+    fn new(cx: &Context<'_>, profile: &Profile, span: (usize, usize)) -> Self {
+        let (ss, se) = span;
+        let norm = cx.norm;
+        let in_sentence: Vec<usize> = (0..cx.mentions.len())
+            .filter(|&i| cx.mentions[i].start >= ss && cx.mentions[i].end <= se)
+            .collect();
+        let contained = |i: usize| {
+            let m = &cx.mentions[i];
+            in_sentence.iter().any(|&j| {
+                let o = &cx.mentions[j];
+                j != i && o.start <= m.start && m.end <= o.end && (o.end - o.start) > (m.end - m.start)
+            })
+        };
+        // Topics: a country right after (Arabic) or before (English) a topic noun.
+        let mut topics = Vec::new();
+        for &i in &in_sentence {
+            let m = &cx.mentions[i];
+            if cx.g.entities[m.entity].kind != EntityType::Country {
+                continue;
+            }
+            let before = norm[ss..m.token_start].trim_end();
+            let before = before.strip_suffix(" في").unwrap_or(before).trim_end();
+            let after = norm[m.end..se].trim_start();
+            let noun_before = profile.topic_nouns.iter().find(|n| ends_with_word(before, n));
+            let noun_after = profile.topic_nouns.iter().find(|n| starts_with_word(after, n));
+            if let Some(n) = noun_before {
+                // `before` is a prefix of the sentence: the noun ends where it ends.
+                topics.push(((ss + before.len() - n.len(), m.end), i));
+            } else if let Some(n) = noun_after {
+                let end = m.end + (norm[m.end..se].len() - after.len()) + n.len();
+                topics.push(((m.start, end), i));
+            }
+        }
+        // Places.
+        let mut places = Vec::new();
+        for &i in &in_sentence {
+            let m = &cx.mentions[i];
+            let kind = cx.g.entities[m.entity].kind;
+            if !matches!(kind, EntityType::City | EntityType::Country) || topics.iter().any(|t| t.1 == i) {
+                continue;
+            }
+            let prep = location_prep(profile, norm, ss, m);
+            places.push((i, prep));
+        }
+        let mut actors = Vec::new();
+        let mut excluded = Vec::new();
+        for &i in &in_sentence {
+            let m = &cx.mentions[i];
+            let e = &cx.g.entities[m.entity];
+            if contained(i) {
+                // A country that gives an unresolved title its country is an actor; any other
+                // mention inside a larger one is part of it.
+                excluded.push((i, "inside a larger mention"));
+                continue;
+            }
+            if topics.iter().any(|t| t.1 == i) {
+                excluded.push((i, "topic"));
+                continue;
+            }
+            if places.iter().any(|&(p, prep)| p == i && prep) {
+                excluded.push((i, "place after a location preposition"));
+                continue;
+            }
+            if m.via == MentionVia::Adjective {
+                let before = norm[ss..m.token_start].trim_end();
+                let actor_noun = profile.actor_nouns.iter().any(|n| ends_with_word(before, n));
+                let title_country = cx.titles.iter().any(|t| t.person.is_none() && t.country.is_some() && t.phrase.1 == m.end);
+                if !actor_noun && !title_country {
+                    excluded.push((i, "adjective without an actor noun or title"));
+                    continue;
+                }
+            }
+            let _ = e;
+            actors.push(Actor {
+                entity: m.entity,
+                start: m.start,
+                end: m.end,
+                token_start: m.token_start,
+                mention: i,
+            });
+        }
+        let times = time::find(norm, ss, se);
+        Sentence {
+            span,
+            actors,
+            excluded,
+            places,
+            topics,
+            times,
+        }
+    }
+}
+
+fn ends_with_word(s: &str, w: &str) -> bool {
+    s.ends_with(w)
+        && s[..s.len() - w.len()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric() || "وفبل".contains(c))
+}
+
+fn starts_with_word(s: &str, w: &str) -> bool {
+    s.starts_with(w) && s[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// True when a location preposition stands right before the mention (up to two words between:
+/// في العاصمة النمساوية فيينا), or the mention carries ب as a proclitic.
+fn location_prep(profile: &Profile, norm: &str, ss: usize, m: &Mention) -> bool {
+    let prefix = &norm[m.token_start..m.start];
+    if prefix.ends_with('ب') {
+        return true;
+    }
+    let Some(prep) = &profile.location_prep else {
+        return false;
+    };
+    let before = norm[ss..m.token_start].trim_end();
+    let words: Vec<&str> = before.rsplitn(4, ' ').collect();
+    // words[0] is the last word, words[1] the one before, ...
+    for n in 0..words.len().min(3) {
+        let w = words[n];
+        if prep.find(w).is_some_and(|x| x.start() == 0 && x.end() == w.len()) {
+            // Words between must not be verbs of movement or actors: keep it to nouns and
+            // adjectives of the place (العاصمة النمساوية, the Austrian capital).
+            return n == 0 || words[..n].iter().all(|x| !x.chars().any(|c| c.is_ascii_digit()));
+        }
+    }
+    false
+}
+
+fn read(
+    cx: &Context<'_>,
+    sent: &Sentence,
+    profile: &Profile,
+    ri: usize,
+    rule: &Rule,
+    trig: (usize, usize),
+    t: &mut TriggerTrace,
+) -> Option<Event> {
+    let norm = cx.norm;
+    let g = cx.g;
+    let (ss, se) = sent.span;
+    if let Some(req) = &rule.requires {
+        let window_end = next_tokens_end(norm, trig.1, se, rule.requires_within);
+        if !req.is_match(&norm[trig.1..window_end]) {
+            t.outcome = format!("`requires` found nothing within {} tokens after the trigger", rule.requires_within);
+            return None;
+        }
+    }
+    for &(i, why) in &sent.excluded {
+        let m = &cx.mentions[i];
+        t.candidates.push(CandidateTrace {
+            entity: g.entities[m.entity].id.clone(),
+            text: norm[m.start..m.end].to_string(),
+            accepted: false,
+            reason: why.into(),
+        });
+    }
+    // Actors usable by this rule; capitals become their state where allowed.
+    let visited = if rule.location == LocationMode::Visited {
+        sent.places
+            .iter()
+            .map(|&(i, _)| i)
+            .find(|&i| {
+                let m = &cx.mentions[i];
+                m.token_start >= trig.1 && tokens_between(norm, trig.1, m.token_start) <= 2
+            })
+    } else {
+        None
+    };
+    let mut actors: Vec<Actor> = Vec::new();
+    for a in &sent.actors {
+        let e = &g.entities[a.entity];
+        let text = norm[a.start..a.end].to_string();
+        let mut reject = |reason: String| {
+            t.candidates.push(CandidateTrace {
+                entity: e.id.clone(),
+                text: text.clone(),
+                accepted: false,
+                reason,
+            })
+        };
+        if a.start < trig.1 && a.end > trig.0 {
+            reject("overlaps the trigger".into());
+            continue;
+        }
+        if Some(a.mention) == visited {
+            reject("the place visited".into());
+            continue;
+        }
+        let mut entity = a.entity;
+        if e.kind == EntityType::City {
+            let capital_of = e
+                .country
+                .as_deref()
+                .and_then(|c| g.get(c))
+                .filter(|c| c.capital.is_some_and(|cap| g.entities[cap].id == e.id));
+            match capital_of {
+                Some(c) if rule.capitals => entity = g.index[&c.id],
+                Some(_) => {
+                    reject("capital, but this rule does not let capitals act".into());
+                    continue;
+                }
+                None => {
+                    reject("city".into());
+                    continue;
+                }
+            }
+        } else if !rule.types.contains(&e.kind) {
+            reject(format!("type {} not allowed by the rule", e.kind));
+            continue;
+        }
+        actors.push(Actor { entity, ..*a });
+    }
+    // Groups of coordinated or appositive actors.
+    let mut groups: Vec<Vec<Actor>> = Vec::new();
+    for a in actors {
+        let joined = groups.last().and_then(|g| g.last()).is_some_and(|prev| {
+            let gap = norm[prev.end..a.token_start].trim();
+            let prefix = &norm[a.token_start..a.start];
+            let coord = profile
+                .coordination
+                .as_ref()
+                .is_some_and(|c| c.find(gap).is_some_and(|m| m.start() == 0 && m.end() == gap.len()));
+            gap.is_empty() && (prefix.starts_with('و') || prefix.is_empty()) || coord
+        });
+        if joined {
+            if let Some(last) = groups.last_mut() {
+                last.push(a);
+            }
+        } else {
+            groups.push(vec![a]);
+        }
+    }
+    let group_start = |g: &Vec<Actor>| g.first().map_or(0, |a| a.token_start);
+    let group_end = |g: &Vec<Actor>| g.last().map_or(0, |a| a.end);
+    let before_group = if rule.before > 0 {
+        groups
+            .iter()
+            .rev()
+            .find(|g| group_end(g) <= trig.0 && tokens_between(norm, group_end(g), trig.0) <= rule.before)
+    } else {
+        None
+    };
+    let marked = rule.marker.as_ref().and_then(|mk| {
+        groups.iter().find(|g| {
+            let s = group_start(g);
+            if s < trig.1 || tokens_between(norm, trig.1, s) > rule.marker_gap {
+                return false;
+            }
+            let first = g[0];
+            let prefix = &norm[first.token_start..first.start];
+            let word_before = norm[ss..s].trim_end().rsplit(' ').next().unwrap_or("");
+            let is_marker = |w: &str| mk.find(w).is_some_and(|m| m.start() == 0 && m.end() == w.len());
+            (!prefix.is_empty() && is_marker(prefix.trim_start_matches('و'))) || is_marker(word_before)
+        })
+    });
+    let after_groups: Vec<&Vec<Actor>> = if rule.after > 0 {
+        let mut out = Vec::new();
+        let mut from = trig.1;
+        for g in groups.iter().filter(|g| group_start(g) >= trig.1) {
+            if tokens_between(norm, from, group_start(g)) > rule.after || out.len() == 2 {
+                break;
+            }
+            if marked.is_some_and(|m| std::ptr::eq(m, g)) {
+                continue;
+            }
+            out.push(g);
+            from = group_end(g);
+        }
+        out
+    } else {
+        Vec::new()
+    };
+
+    let distinct = |v: &[usize]| {
+        let mut x = v.to_vec();
+        x.sort_unstable();
+        x.dedup();
+        x.len()
+    };
+    let ids = |g: &Vec<Actor>| g.iter().map(|a| a.entity).collect::<Vec<_>>();
+    let mut participants: Vec<usize>;
+    let note_accept = |g: &Vec<Actor>, slot: &str, t: &mut TriggerTrace| {
+        for a in g {
+            t.candidates.push(CandidateTrace {
+                entity: cx.g.entities[a.entity].id.clone(),
+                text: norm[a.start..a.end].to_string(),
+                accepted: true,
+                reason: slot.into(),
+            });
+        }
+    };
+    match rule.direction {
+        Direction::Symmetric => {
+            participants = Vec::new();
+            if let Some(b) = before_group {
+                participants.extend(ids(b));
+                note_accept(b, "subject (before the trigger)", t);
+            }
+            if let Some(m) = marked {
+                participants.extend(ids(m));
+                note_accept(m, "partner (after the marker)", t);
+            }
+            for g in &after_groups {
+                if distinct(&participants) >= 2 {
+                    break;
+                }
+                participants.extend(ids(g));
+                note_accept(g, "after the trigger", t);
+            }
+        }
+        Direction::Visit => {
+            let mut visitor: Vec<usize> = Vec::new();
+            if let Some(b) = before_group {
+                visitor.extend(ids(b));
+                note_accept(b, "visitor (before the trigger)", t);
+            } else if let Some(g) = after_groups.first() {
+                visitor.extend(ids(g));
+                note_accept(g, "visitor (after the trigger)", t);
+            }
+            let host = visited.and_then(|i| {
+                let e = &g.entities[cx.mentions[i].entity];
+                match e.kind {
+                    EntityType::Country => Some(cx.mentions[i].entity),
+                    _ => e.country.as_deref().and_then(|c| g.index.get(c).copied()),
+                }
+            });
+            participants = visitor;
+            match host {
+                Some(h) => {
+                    participants.retain(|&p| p != h);
+                    participants.push(h);
+                }
+                None => {
+                    if let Some(m) = marked {
+                        participants.extend(ids(m));
+                    }
+                }
+            }
+        }
+        Direction::Reception => {
+            let mut host: Vec<usize> = Vec::new();
+            let mut rest = after_groups.iter();
+            if let Some(b) = before_group {
+                host.extend(ids(b));
+                note_accept(b, "host (before the trigger)", t);
+            } else if let Some(g) = rest.next() {
+                host.extend(ids(g));
+                note_accept(g, "host (after the trigger)", t);
+            }
+            let guest: Vec<usize> = match marked.or(rest.next().copied()) {
+                Some(g) => {
+                    note_accept(g, "guest", t);
+                    ids(g)
+                }
+                None => Vec::new(),
+            };
+            participants = guest;
+            participants.extend(host);
+        }
+    }
+    let mut seen = Vec::new();
+    participants.retain(|p| {
+        if seen.contains(p) {
+            false
+        } else {
+            seen.push(*p);
+            true
+        }
+    });
+    if participants.len() < 2 {
+        t.outcome = match participants.first() {
+            Some(&p) => format!("only one participant ({})", g.entities[p].id),
+            None => "no participants".into(),
+        };
+        return None;
+    }
+
+    // Location.
+    let location = visited
+        .or_else(|| {
+            let near: Vec<usize> = sent
+                .places
+                .iter()
+                .filter(|&&(_, prep)| prep)
+                .map(|&(i, _)| i)
+                .filter(|&i| !participants.contains(&cx.mentions[i].entity))
+                .collect();
+            let after = near.iter().copied().find(|&i| {
+                let m = &cx.mentions[i];
+                m.token_start >= trig.1 && tokens_between(norm, trig.1, m.token_start) <= 12
+            });
+            after.or_else(|| {
+                near.iter().copied().rev().find(|&i| {
+                    let m = &cx.mentions[i];
+                    m.end <= trig.0 && tokens_between(norm, m.end, trig.0) <= 8
+                })
+            })
+        })
+        .map(|i| cx.mentions[i].entity);
+
+    // Time: the nearest expression after the trigger, else before it.
+    let time = sent
+        .times
+        .iter()
+        .filter(|x| x.start >= trig.1)
+        .min_by_key(|x| x.start - trig.1)
+        .or_else(|| sent.times.iter().filter(|x| x.end <= trig.0).max_by_key(|x| x.end))
+        .cloned();
+
+    // Modality.
+    let window_start = prev_tokens_start(norm, trig.0, ss, profile.window);
+    let window = &norm[window_start..trig.0];
+    let trig_text = &norm[trig.0..trig.1];
+    let mut modality = Modality::Occurred;
+    t.modality = "occurred (no cue)".into();
+    if let Some(c) = profile.negated.iter().find_map(|r| r.find(window)) {
+        modality = Modality::Negated;
+        t.modality = format!("negated (cue `{}`)", c.as_str());
+    } else if let Some(c) = profile.planned.iter().find_map(|r| r.find(window)) {
+        modality = Modality::Planned;
+        t.modality = format!("planned (cue `{}`)", c.as_str());
+    } else if profile.planned_trigger.as_ref().is_some_and(|r| r.is_match(trig_text)) {
+        modality = Modality::Planned;
+        t.modality = "planned (future form of the trigger)".into();
+    } else if let Some(x) = time.as_ref().filter(|x| x.is_future(cx.date)) {
+        modality = Modality::Planned;
+        t.modality = format!("planned (time `{}` lies ahead)", &norm[x.start..x.end]);
+    }
+    let resolved = time.as_ref().map(|x| {
+        let r = x.resolve(cx.date, modality == Modality::Planned);
+        (x.clone(), r)
+    });
+
+    let topic = sent
+        .topics
+        .iter()
+        .min_by_key(|(span, _)| span.0.abs_diff(trig.1))
+        .map(|&(span, i)| (span, vec![cx.mentions[i].entity]));
+
+    Some(Event {
+        kind: rule.kind,
+        subtype: rule.subtype.clone(),
+        participants,
+        location,
+        time: resolved,
+        topic,
+        modality,
+        accounts: vec![Account {
+            rule: ri,
+            sentence: sent.span,
+            trigger: trig,
+        }],
+        confidence: rule.confidence,
+        rule: ri,
+    })
+}
+
+fn next_tokens_end(norm: &str, from: usize, limit: usize, n: usize) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for (i, c) in norm[from..limit].char_indices() {
+        let w = !c.is_whitespace();
+        if w && !in_word {
+            count += 1;
+            if count > n {
+                return from + i;
+            }
+        }
+        in_word = w;
+    }
+    limit
+}
+
+fn prev_tokens_start(norm: &str, at: usize, limit: usize, n: usize) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for (i, c) in norm[limit..at].char_indices().rev() {
+        let w = !c.is_whitespace();
+        if w && !in_word {
+            count += 1;
+            if count > n {
+                return limit + i + c.len_utf8();
+            }
+        }
+        in_word = w;
+    }
+    limit
+}
+
+fn same_set(a: &[usize], b: &[usize]) -> bool {
+    let mut x = a.to_vec();
+    let mut y = b.to_vec();
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
+}
+
+/// Merges accounts of the same event.
+fn merge(events: Vec<Event>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for ev in events {
+        let found = out.iter_mut().find(|o| {
+            if o.kind != ev.kind || !same_set(&o.participants, &ev.participants) {
+                return false;
+            }
+            let same_sentence = o.accounts.iter().any(|a| a.sentence == ev.accounts[0].sentence);
+            if same_sentence {
+                return true;
+            }
+            let loc_ok = o.location.is_none() || ev.location.is_none() || o.location == ev.location;
+            let time_of = |e: &Event| e.time.as_ref().and_then(|t| t.1);
+            let time_ok = time_of(o).is_none() || time_of(&ev).is_none() || time_of(o) == time_of(&ev);
+            let vague = |e: &Event| e.location.is_none() && time_of(e).is_none();
+            let negation_ok = (o.modality == Modality::Negated) == (ev.modality == Modality::Negated);
+            let modality_ok = o.modality == ev.modality || (negation_ok && (vague(o) || vague(&ev)));
+            loc_ok && time_ok && modality_ok
+        });
+        match found {
+            Some(o) => {
+                let time_of = |e: &Event| e.time.as_ref().and_then(|t| t.1);
+                let specific = |e: &Event| e.location.is_some() as u8 + time_of(e).is_some() as u8;
+                if specific(&ev) > specific(o) {
+                    o.modality = ev.modality;
+                } else if o.accounts.iter().any(|a| a.sentence == ev.accounts[0].sentence)
+                    && o.modality == Modality::Occurred
+                {
+                    o.modality = ev.modality;
+                }
+                if o.location.is_none() {
+                    o.location = ev.location;
+                }
+                if time_of(o).is_none() && ev.time.is_some() {
+                    o.time = ev.time;
+                }
+                if o.topic.is_none() {
+                    o.topic = ev.topic;
+                }
+                o.confidence = o.confidence.max(ev.confidence);
+                o.accounts.extend(ev.accounts);
+                o.accounts.sort_by_key(|a| a.trigger);
+                o.accounts.dedup_by_key(|a| a.trigger);
+            }
+            None => out.push(ev),
+        }
+    }
+    out
+}

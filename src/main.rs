@@ -1,0 +1,405 @@
+//! The `majlis` command line: parses arguments, reads input, calls the library, prints.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use majlis::{batch, Document, Engine, EngineBuilder, Severity};
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "majlis", version, about = "Finds people, states, cities and organisations in Arabic and English news, and the meetings and agreements between them.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// Use the gazetteers in this directory instead of the embedded ones.
+    #[arg(long, value_name = "DIR", global = true)]
+    gazetteers: Option<PathBuf>,
+    /// Use the rules in this directory instead of the embedded ones.
+    #[arg(long, value_name = "DIR", global = true)]
+    rules: Option<PathBuf>,
+}
+
+impl DataArgs {
+    fn builder(&self) -> anyhow::Result<EngineBuilder> {
+        let mut b = Engine::builder();
+        if let Some(d) = &self.gazetteers {
+            b = b.gazetteer_dir(d)?;
+        }
+        if let Some(d) = &self.rules {
+            b = b.rules_dir(d)?;
+        }
+        Ok(b)
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Json,
+    Jsonl,
+    Tsv,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract entities and events from text files, JSON Lines documents, or stdin.
+    Extract {
+        /// Input files (plain text, or JSON Lines with --jsonl); stdin when none.
+        files: Vec<PathBuf>,
+        /// Inputs are JSON Lines documents: {"id", "date", "text"} a line.
+        #[arg(long)]
+        jsonl: bool,
+        /// Document date for plain text (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: Format,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Stop at the first document that fails.
+        #[arg(long)]
+        fail_fast: bool,
+        /// Largest document accepted, in bytes.
+        #[arg(long, default_value_t = majlis::engine::DEFAULT_MAX_DOCUMENT_BYTES)]
+        max_bytes: usize,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Load every gazetteer and rule file and report all problems.
+    Check {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Run the rules' inline examples.
+    Test {
+        /// Only the rules of these files (names or paths ending like them).
+        files: Vec<String>,
+        /// Only this rule.
+        #[arg(long)]
+        rule: Option<String>,
+        /// Print passing examples too.
+        #[arg(long, short)]
+        verbose: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Show step by step what majlis finds in a text and why.
+    Explain {
+        /// The text (or - for stdin).
+        text: String,
+        /// Document date (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        /// Only read sentences of this language (ar or en).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print the trace as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe is how `majlis ... | head` ends: not an error.
+            if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("majlis: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn date_arg(d: &Option<String>) -> anyhow::Result<Option<chrono::NaiveDate>> {
+    match d {
+        None => Ok(None),
+        Some(s) => batch::parse_date(s)
+            .map(Some)
+            .with_context(|| format!("--date `{s}` is not a date (YYYY-MM-DD)")),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Extract {
+            files,
+            jsonl,
+            date,
+            format,
+            threads,
+            fail_fast,
+            max_bytes,
+            data,
+        } => {
+            if let Some(n) = threads {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global()
+                    .context("could not start the worker threads")?;
+            }
+            let date = date_arg(&date)?;
+            let engine = data.builder()?.max_document_bytes(max_bytes).build()?;
+            if jsonl {
+                extract_jsonl(&engine, files, format, fail_fast, max_bytes)
+            } else {
+                extract_texts(&engine, files, date, format)
+            }
+        }
+        Command::Check { data } => {
+            let diags = data.builder()?.check();
+            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+            for d in &diags {
+                println!("{d}");
+            }
+            let warnings = diags.len() - errors;
+            eprintln!("{errors} error(s), {warnings} warning(s)");
+            Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Test {
+            files,
+            rule,
+            verbose,
+            data,
+        } => {
+            let mut b = data.builder()?;
+            if !files.is_empty() {
+                b = b.only_rule_files(&files);
+            }
+            let engine = b.build()?;
+            let outcomes = majlis::examples::run(&engine, |r| rule.as_ref().is_none_or(|id| &r.id == id));
+            let mut out = io::stdout().lock();
+            let (mut passed, mut failed) = (0, 0);
+            for o in &outcomes {
+                if o.passed {
+                    passed += 1;
+                    if verbose {
+                        writeln!(out, "ok   {} ({})", o.rule, o.source)?;
+                    }
+                    continue;
+                }
+                failed += 1;
+                writeln!(out, "FAIL {} ({})", o.rule, o.source)?;
+                writeln!(out, "  text:     {}", o.text)?;
+                for p in &o.problems {
+                    writeln!(out, "  problem:  {p}")?;
+                }
+                let width = o.expected.len().max(o.actual.len()).max(1);
+                for i in 0..width {
+                    writeln!(
+                        out,
+                        "  expected: {:<60} | actual: {}",
+                        o.expected.get(i).map_or(if i == 0 { "(no event)" } else { "" }, String::as_str),
+                        o.actual.get(i).map_or(if i == 0 { "(no event)" } else { "" }, String::as_str)
+                    )?;
+                }
+            }
+            if outcomes.is_empty() {
+                writeln!(out, "no examples matched")?;
+            }
+            writeln!(out, "{passed} passed, {failed} failed")?;
+            Ok(if failed > 0 || outcomes.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Explain {
+            text,
+            date,
+            lang,
+            json,
+            data,
+        } => {
+            let engine = data.builder()?.build()?;
+            let text = if text == "-" {
+                let mut s = String::new();
+                io::stdin().read_to_string(&mut s).context("reading stdin")?;
+                s
+            } else {
+                text
+            };
+            let text = match lang.as_deref() {
+                None => text,
+                Some(l) => {
+                    let want = majlis::rules::Lang::parse(l).with_context(|| format!("--lang `{l}`: expected ar or en"))?;
+                    text.lines()
+                        .map(|line| if majlis::events::sentence_lang(line) == want { line } else { "" })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+            };
+            let mut doc = Document::new("explain", &text);
+            doc.date = date_arg(&date)?;
+            let a = engine.analyse(&doc, true)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&majlis::explain::to_json(&engine, &doc, &a))?);
+            } else {
+                print!("{}", majlis::explain::to_text(&engine, &doc, &a));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn write_records(records: &[majlis::Record], format: Format, out: &mut impl Write) -> anyhow::Result<()> {
+    match format {
+        Format::Jsonl => {
+            for r in records {
+                serde_json::to_writer(&mut *out, r)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Format::Json => {
+            if records.len() == 1 {
+                serde_json::to_writer_pretty(&mut *out, &records[0])?;
+            } else {
+                serde_json::to_writer_pretty(&mut *out, records)?;
+            }
+            out.write_all(b"\n")?;
+        }
+        Format::Tsv => {
+            writeln!(out, "{}", majlis::tsv::HEADER)?;
+            for r in records {
+                for line in majlis::tsv::rows(r) {
+                    writeln!(out, "{line}")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn extract_texts(
+    engine: &Engine,
+    files: Vec<PathBuf>,
+    date: Option<chrono::NaiveDate>,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
+    if files.is_empty() {
+        if io::stdin().is_terminal() {
+            eprintln!("majlis: reading text from the terminal; end with Ctrl-D (see `majlis extract --help`)");
+        }
+        let mut b = Vec::new();
+        io::stdin().read_to_end(&mut b).context("reading stdin")?;
+        inputs.push(("stdin".into(), b));
+    } else {
+        for f in &files {
+            let b = std::fs::read(f).with_context(|| format!("{}", f.display()))?;
+            inputs.push((f.display().to_string(), b));
+        }
+    }
+    let mut records = Vec::new();
+    let mut failed = 0;
+    for (id, bytes) in &inputs {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("majlis: {}", majlis::Error::InvalidUtf8 { id: id.clone(), offset: e.valid_up_to() });
+                failed += 1;
+                continue;
+            }
+        };
+        let mut doc = Document::new(id, text);
+        doc.date = date;
+        match engine.extract(&doc) {
+            Ok(r) => records.push(r),
+            Err(e) => {
+                eprintln!("majlis: {e}");
+                failed += 1;
+            }
+        }
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    write_records(&records, format, &mut out)?;
+    out.flush()?;
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn extract_jsonl(
+    engine: &Engine,
+    files: Vec<PathBuf>,
+    format: Format,
+    fail_fast: bool,
+    max_bytes: usize,
+) -> anyhow::Result<ExitCode> {
+    if format != Format::Jsonl {
+        anyhow::bail!("--jsonl writes JSON Lines; use --format jsonl (or leave --format out)");
+    }
+    let mut inputs: Vec<(String, Box<dyn BufRead + Send>)> = Vec::new();
+    if files.is_empty() {
+        inputs.push(("stdin".into(), Box::new(BufReader::new(io::stdin()))));
+    } else {
+        for f in &files {
+            let file = std::fs::File::open(f).with_context(|| format!("{}", f.display()))?;
+            inputs.push((f.display().to_string(), Box::new(BufReader::with_capacity(1 << 16, file))));
+        }
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // A second Ctrl-C kills at once; the first finishes the chunk in hand.
+        let _ = ctrlc::set_handler(move || {
+            if stop.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let opts = batch::Options {
+        fail_fast,
+        max_line_bytes: max_bytes + 4096,
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let tty = io::stderr().is_terminal();
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let summary = batch::run(engine, inputs, &mut out, &opts, &stop, |s| {
+        if tty {
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            eprint!(
+                "\r{} documents, {:.1} MB, {:.1} MB/s, {} events, {} failed   ",
+                s.documents,
+                s.bytes as f64 / 1e6,
+                s.bytes as f64 / 1e6 / secs,
+                s.events,
+                s.failed
+            );
+        }
+    })?;
+    out.flush()?;
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    if tty {
+        eprintln!();
+    }
+    eprintln!(
+        "majlis: {} documents ({} failed), {:.1} MB in {:.2} s ({:.1} MB/s), {} events{}",
+        summary.documents,
+        summary.failed,
+        summary.bytes as f64 / 1e6,
+        secs,
+        summary.bytes as f64 / 1e6 / secs,
+        summary.events,
+        if stop.load(Ordering::Relaxed) { ", interrupted" } else { "" }
+    );
+    Ok(if summary.failed > 0 || stop.load(Ordering::Relaxed) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,287 @@
+//! Normalisation with an offset map.
+//!
+//! One pass over the original text builds a normalised copy and, for every normalised byte, the
+//! byte offset in the original text of the character that produced it. Everything downstream
+//! (matching, segmentation, rules) works on the normalised text; every span that leaves the
+//! library is mapped back with [`Normalized::original_span`].
+//!
+//! The table follows `shared/design/ARABIC.md` §1.3: diacritics, tatweel and format marks are
+//! deleted; alef forms, alef maksura, teh marbuta, Persian/Urdu letters and Arabic-Indic digits are
+//! folded; presentation forms and other compatibility characters are unfolded (NFKD without marks);
+//! Latin is lower-cased and stripped of accents; white space collapses to one space (a run that
+//! holds a line break collapses to `\n`, so headlines stay apart); hyphens and dashes become spaces
+//! so that `al-Qaeda` and `al Qaeda` are the same key; typographic quotes become ASCII ones.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// A normalised text and the map back to the original.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    text: String,
+    /// For every byte of `text`, the byte offset in the original of the character it came from.
+    origin: Vec<u32>,
+    /// Byte length of the original text.
+    original_len: u32,
+}
+
+impl Normalized {
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Maps a byte range of the normalised text to the byte range of the original text that
+    /// produced it. The start is the first original character of the range; the end is the end of
+    /// the last original character, extended over diacritics and tatweel that follow it inside
+    /// the same word (they were deleted, but belong to the mention).
+    ///
+    /// `original` must be the text this was built from.
+    pub fn original_span(&self, original: &str, start: usize, end: usize) -> (usize, usize) {
+        if start >= end || end > self.text.len() {
+            let at = self.original_offset(start.min(self.text.len()));
+            return (at, at);
+        }
+        let o_start = self.origin[start] as usize;
+        // The last normalised byte belongs to some original character; its end is that
+        // character's end, extended over marks that normalisation deleted.
+        let last = self.origin[end - 1] as usize;
+        let mut o_end = last + original[last..].chars().next().map_or(0, char::len_utf8);
+        for c in original[o_end..].chars() {
+            if is_trailing_deletable(c) {
+                o_end += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        (o_start, o_end)
+    }
+
+    /// The original byte offset of a normalised byte offset (`len` maps to the original's end).
+    pub fn original_offset(&self, at: usize) -> usize {
+        if at >= self.origin.len() {
+            self.original_len as usize
+        } else {
+            self.origin[at] as usize
+        }
+    }
+}
+
+/// Normalises `text` for matching and builds the offset map.
+///
+/// ```
+/// let original = "وزيـــر الخارجيّة الأمريكى";
+/// let n = majlis::normalize::normalize(original);
+/// assert_eq!(n.as_str(), "وزير الخارجيه الامريكي");
+/// let (s, e) = n.original_span(original, 0, "وزير".len());
+/// assert_eq!(&original[s..e], "وزيـــر");
+/// ```
+pub fn normalize(text: &str) -> Normalized {
+    let mut out = String::with_capacity(text.len());
+    let mut origin: Vec<u32> = Vec::with_capacity(text.len());
+    // Pending white space: None, Some(false) = space, Some(true) = line break.
+    let mut pending_space: Option<(bool, u32)> = None;
+
+    let push = |out: &mut String, origin: &mut Vec<u32>, c: char, at: u32| {
+        let before = out.len();
+        out.push(c);
+        origin.extend(std::iter::repeat_n(at, out.len() - before));
+    };
+
+    for (i, c) in text.char_indices() {
+        let at = i as u32;
+        if c.is_ascii() {
+            match c {
+                'A'..='Z' => {
+                    flush_space(&mut out, &mut origin, &mut pending_space);
+                    push(&mut out, &mut origin, c.to_ascii_lowercase(), at);
+                }
+                '\n' | '\r' | '\x0b' | '\x0c' => note_space(&mut pending_space, true, at),
+                ' ' | '\t' | '-' => note_space(&mut pending_space, false, at),
+                '\0'..='\x08' | '\x0e'..='\x1f' | '\x7f' => {}
+                _ => {
+                    flush_space(&mut out, &mut origin, &mut pending_space);
+                    push(&mut out, &mut origin, c, at);
+                }
+            }
+            continue;
+        }
+        match fold_char(c) {
+            Fold::Delete => {}
+            Fold::Space(newline) => note_space(&mut pending_space, newline, at),
+            Fold::Char(f) => {
+                flush_space(&mut out, &mut origin, &mut pending_space);
+                push(&mut out, &mut origin, f, at);
+            }
+            Fold::Str(s) => {
+                flush_space(&mut out, &mut origin, &mut pending_space);
+                for f in s.chars() {
+                    push(&mut out, &mut origin, f, at);
+                }
+            }
+            Fold::Compat => {
+                decompose_compatible(c, |d| {
+                    if is_combining_mark(d) || is_deleted(d) {
+                        return;
+                    }
+                    if d.is_whitespace() {
+                        note_space(&mut pending_space, false, at);
+                        return;
+                    }
+                    let d = match fold_char(d) {
+                        Fold::Char(f) => f,
+                        Fold::Delete => return,
+                        _ => d,
+                    };
+                    flush_space(&mut out, &mut origin, &mut pending_space);
+                    for l in d.to_lowercase() {
+                        push(&mut out, &mut origin, l, at);
+                    }
+                });
+            }
+        }
+    }
+    // Trailing white space is dropped, as leading white space is (see `note_space`).
+    Normalized {
+        text: out,
+        origin,
+        original_len: text.len() as u32,
+    }
+}
+
+fn note_space(pending: &mut Option<(bool, u32)>, newline: bool, at: u32) {
+    match pending {
+        Some((nl, _)) => *nl |= newline,
+        None => *pending = Some((newline, at)),
+    }
+}
+
+fn flush_space(out: &mut String, origin: &mut Vec<u32>, pending: &mut Option<(bool, u32)>) {
+    if let Some((newline, at)) = pending.take() {
+        if !out.is_empty() {
+            out.push(if newline { '\n' } else { ' ' });
+            origin.push(at);
+        }
+    }
+}
+
+enum Fold {
+    Delete,
+    Space(bool),
+    Char(char),
+    Str(&'static str),
+    Compat,
+}
+
+/// Characters deleted outright: Arabic diacritics and Quranic marks, tatweel, format controls.
+fn is_deleted(c: char) -> bool {
+    matches!(c,
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06ED}'
+        | '\u{0640}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        | '\u{061C}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}'..='\u{2064}')
+}
+
+/// Deleted characters that belong to the word before them (so a span may end after them).
+fn is_trailing_deletable(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}'
+        | '\u{06D6}'..='\u{06ED}' | '\u{0640}')
+}
+
+fn fold_char(c: char) -> Fold {
+    if is_deleted(c) {
+        return Fold::Delete;
+    }
+    let f = match c {
+        // Alef forms.
+        'أ' | 'إ' | 'آ' | 'ٱ' | '\u{0672}' | '\u{0673}' => 'ا',
+        // Yeh: alef maksura, Farsi yeh, yeh barree.
+        'ى' | '\u{06CC}' | '\u{06CD}' | '\u{06CE}' | '\u{06D0}' | '\u{06D1}' | '\u{06D2}' => 'ي',
+        'ة' | '\u{06C0}' | '\u{06C1}' | '\u{06C2}' | '\u{06D5}' | '\u{06BE}' => 'ه',
+        '\u{06C3}' => 'ه',
+        // Persian, Urdu and Maghrebi letters found in foreign names.
+        '\u{06A9}'..='\u{06B4}' | '\u{0763}' => 'ك',
+        '\u{067E}' => 'ب',
+        '\u{0686}' | '\u{0687}' => 'ج',
+        '\u{06A1}'..='\u{06A6}' => 'ف',
+        '\u{06A7}' | '\u{06A8}' => 'ق',
+        // Digits.
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        '\u{066B}' => '.',
+        '\u{066C}' => ',',
+        '\u{066A}' => '%',
+        '\u{06D4}' => '.',
+        // Quotes, apostrophes and dashes.
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => return Fold::Space(false),
+        '\u{2028}' | '\u{2029}' | '\u{0085}' => return Fold::Space(true),
+        '\u{FDFC}' => return Fold::Str("ريال"),
+        _ if c.is_whitespace() => return Fold::Space(false),
+        // The rest of the Arabic block is kept as it is.
+        '\u{0600}'..='\u{06FF}' => c,
+        _ => return Fold::Compat,
+    };
+    Fold::Char(f)
+}
+
+/// True for characters that make up words in normalised text (letters and digits).
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Normalises a gazetteer name or word-set entry: the same function as for text, on one line.
+pub fn normalize_key(s: &str) -> String {
+    let n = normalize(s);
+    n.text.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_folds() {
+        assert_eq!(normalize_key("أمريكا"), "امريكا");
+        assert_eq!(normalize_key("إيران"), "ايران");
+        assert_eq!(normalize_key("على"), "علي");
+        assert_eq!(normalize_key("القمة"), "القمه");
+        assert_eq!(normalize_key("كيـــري"), "كيري");
+        assert_eq!(normalize_key("مُحَمَّد"), "محمد");
+        assert_eq!(normalize_key("گ"), "ك");
+        assert_eq!(normalize_key("٢٠١٦"), "2016");
+        assert_eq!(normalize_key("ک\u{200c}ی"), "كي");
+    }
+
+    #[test]
+    fn presentation_forms_unfold() {
+        // U+FEFB lam-alef ligature, U+FEDA final kaf.
+        assert_eq!(normalize_key("\u{FEFB}"), "لا");
+        assert_eq!(normalize_key("\u{FEDA}"), "ك");
+    }
+
+    #[test]
+    fn latin_folds() {
+        assert_eq!(normalize_key("Élysée  Palace"), "elysee palace");
+        assert_eq!(normalize_key("al-Qaeda"), "al qaeda");
+        assert_eq!(normalize_key("Russia’s"), "russia's");
+    }
+
+    #[test]
+    fn whitespace_collapses_and_keeps_line_breaks() {
+        let n = normalize("  a \u{00A0} b\n\n c  ");
+        assert_eq!(n.as_str(), "a b\nc");
+    }
+
+    #[test]
+    fn spans_map_back() {
+        let original = "قال  وزيرُ الخارجيّة";
+        let n = normalize(original);
+        let s = n.as_str().find("الخارجيه").unwrap();
+        let (a, b) = n.original_span(original, s, s + "الخارجيه".len());
+        assert_eq!(&original[a..b], "الخارجيّة");
+        let s = n.as_str().find("وزير").unwrap();
+        let (a, b) = n.original_span(original, s, s + "وزير".len());
+        assert_eq!(&original[a..b], "وزيرُ");
+    }
+}

@@ -1,0 +1,636 @@
+//! Event rules: YAML files that turn sentences into meeting and agreement events.
+//!
+//! The format is documented in `rules/README.md`. In short: a file may define shared word sets
+//! (`words`), per-language settings (`languages`: modality cues, location prepositions, topic and
+//! actor nouns) and `rules`. A rule names a trigger regex over normalised text (word sets are
+//! inserted with `{NAME}`), the kind, subtype and CAMEO code of its events, how to find the
+//! participants around the trigger, and inline examples that `majlis test` runs.
+
+use crate::diagnostic::{parse_yaml, Diagnostic, Severity, Sink};
+use crate::gazetteer::{EntityType, SourceFile};
+use crate::normalize::normalize_key;
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::{BTreeMap, HashMap};
+
+/// Event kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// Meetings, talks, visits, receptions, calls, summits.
+    Meeting,
+    /// Agreements reached or signed.
+    Agreement,
+}
+
+impl Kind {
+    /// The record's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Meeting => "meeting",
+            Kind::Agreement => "agreement",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "meeting" => Some(Kind::Meeting),
+            "agreement" => Some(Kind::Agreement),
+            _ => None,
+        }
+    }
+}
+
+/// How participants relate to each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Everyone meets everyone.
+    Symmetric,
+    /// The subject visits the place after the trigger; its state is the host.
+    Visit,
+    /// The subject receives the object: the object is the visitor, the subject the host.
+    Reception,
+}
+
+/// Where the event's location comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocationMode {
+    /// The nearest place after a location preposition (في, ب, in, at).
+    Near,
+    /// The place right after the trigger (زار موسكو, visited Moscow).
+    Visited,
+}
+
+/// Language of a rule or a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    /// Arabic.
+    Ar,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `ar` or `en`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Ar => "ar",
+            Lang::En => "en",
+        }
+    }
+    /// Parses `ar` / `en`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ar" => Some(Lang::Ar),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// An expected event of an example.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedEvent {
+    /// meeting or agreement; defaults to the rule's kind.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Subtype, when the example cares.
+    #[serde(default)]
+    pub subtype: Option<String>,
+    /// Participants by id or English name (any order).
+    #[serde(default)]
+    pub participants: Vec<String>,
+    /// occurred, planned or negated, when the example cares.
+    #[serde(default)]
+    pub modality: Option<String>,
+    /// Location by id or English name, when the example cares.
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+/// An inline example of a rule.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The sentence.
+    pub text: String,
+    /// The document date, if the example needs one.
+    pub date: Option<chrono::NaiveDate>,
+    /// Events the text must produce; empty means the text must produce no event at all.
+    pub events: Vec<ExpectedEvent>,
+    /// Events the text must not produce.
+    pub forbid: Vec<ExpectedEvent>,
+    /// `file:line` of the example.
+    pub source: String,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id (`meeting.ar.talks-verb`).
+    pub id: String,
+    /// Event kind.
+    pub kind: Kind,
+    /// Subtype (talks, visit, reception, call, summit, reached, signed).
+    pub subtype: Option<String>,
+    /// CAMEO code for events that happened.
+    pub cameo: String,
+    /// CAMEO code for planned events.
+    pub cameo_planned: String,
+    /// Language of the sentences it reads.
+    pub lang: Lang,
+    /// Trigger over normalised text.
+    pub trigger: Regex,
+    /// The trigger as written (for `explain`).
+    pub trigger_source: String,
+    /// Another pattern that must occur within `requires_within` tokens after the trigger.
+    pub requires: Option<Regex>,
+    /// See `requires`.
+    pub requires_within: usize,
+    /// Largest gap in tokens between a subject group and the trigger (0: no subject before).
+    pub before: usize,
+    /// Largest gap in tokens between the trigger and groups after it (0: none).
+    pub after: usize,
+    /// A word right before a partner group (مع, with).
+    pub marker: Option<Regex>,
+    /// Largest gap in tokens between the trigger and a marked partner.
+    pub marker_gap: usize,
+    /// Entity types that may take part.
+    pub types: Vec<EntityType>,
+    /// Capitals may stand for their state.
+    pub capitals: bool,
+    /// Where the location comes from.
+    pub location: LocationMode,
+    /// How participants relate.
+    pub direction: Direction,
+    /// Confidence of its events.
+    pub confidence: f32,
+    /// Inline examples.
+    pub examples: Vec<Example>,
+    /// `file:line`.
+    pub source: String,
+}
+
+/// Per-language settings shared by the rules of that language.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Cues before the trigger that make an event planned.
+    pub planned: Vec<Regex>,
+    /// Cues before the trigger that make an event negated.
+    pub negated: Vec<Regex>,
+    /// A trigger whose own text matches this is future (Arabic سـ).
+    pub planned_trigger: Option<Regex>,
+    /// How many tokens before the trigger modality cues are looked for.
+    pub window: usize,
+    /// Text right before a place that makes it a location (في, ب, in, at).
+    pub location_prep: Option<Regex>,
+    /// Nouns whose following (Arabic) or preceding (English) country is a topic (الملف السوري).
+    pub topic_nouns: Vec<String>,
+    /// Nouns after which a nisba adjective is an actor (الجانب الروسي).
+    pub actor_nouns: Vec<String>,
+    /// Text between two mentions that joins them (و، and).
+    pub coordination: Option<Regex>,
+}
+
+/// All rules, compiled.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Rules in file order.
+    pub rules: Vec<Rule>,
+    /// Per language: one set over every trigger, and the rule index of each pattern.
+    sets: HashMap<Lang, (RegexSet, Vec<usize>)>,
+    /// Per-language settings.
+    pub profiles: HashMap<Lang, Profile>,
+}
+
+impl RuleSet {
+    /// Rules of `lang` whose trigger occurs in `text`, in one pass.
+    pub fn fired(&self, lang: Lang, text: &str) -> Vec<usize> {
+        match self.sets.get(&lang) {
+            Some((set, map)) => set.matches(text).into_iter().map(|i| map[i]).collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML shapes
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    words: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    languages: BTreeMap<String, RawProfile>,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    #[serde(default)]
+    planned: Vec<Spanned<String>>,
+    #[serde(default)]
+    negated: Vec<Spanned<String>>,
+    #[serde(default)]
+    planned_trigger: Option<Spanned<String>>,
+    #[serde(default)]
+    window: Option<usize>,
+    #[serde(default)]
+    location_prep: Option<Spanned<String>>,
+    #[serde(default)]
+    topic_nouns: Vec<String>,
+    #[serde(default)]
+    actor_nouns: Vec<String>,
+    #[serde(default)]
+    coordination: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParticipants {
+    #[serde(default)]
+    before: Option<usize>,
+    #[serde(default)]
+    after: Option<usize>,
+    #[serde(default)]
+    marker: Option<Spanned<String>>,
+    #[serde(default)]
+    marker_gap: Option<usize>,
+    #[serde(default)]
+    types: Vec<Spanned<String>>,
+    #[serde(default)]
+    capitals: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExample {
+    text: Spanned<String>,
+    #[serde(default)]
+    date: Option<Spanned<String>>,
+    #[serde(default)]
+    events: Vec<ExpectedEvent>,
+    #[serde(default)]
+    forbid: Vec<ExpectedEvent>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    subtype: Option<String>,
+    cameo: Spanned<String>,
+    #[serde(default)]
+    cameo_planned: Option<String>,
+    lang: Spanned<String>,
+    trigger: Spanned<String>,
+    #[serde(default)]
+    requires: Option<Spanned<String>>,
+    #[serde(default)]
+    requires_within: Option<usize>,
+    #[serde(default)]
+    participants: Option<Spanned<RawParticipants>>,
+    #[serde(default)]
+    location: Option<Spanned<String>>,
+    #[serde(default)]
+    direction: Option<Spanned<String>>,
+    #[serde(default)]
+    confidence: Option<f32>,
+    #[serde(default)]
+    examples: Vec<Spanned<RawExample>>,
+}
+
+/// Characters the normaliser changes: a trigger written with them can never match.
+fn folded_chars(s: &str) -> Vec<char> {
+    let mut out: Vec<char> = s
+        .chars()
+        .filter(|&c| {
+            !c.is_ascii()
+                && !c.is_whitespace()
+                && {
+                    let mut b = [0u8; 4];
+                    normalize_key(c.encode_utf8(&mut b)) != c.to_string()
+                }
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Loads rule files. `known_entity` tells whether an example's participant names an entity of
+/// the gazetteer (by id or English name). Returns the rules and every problem found.
+pub fn load(
+    files: &[SourceFile],
+    known_entity: &dyn Fn(&str) -> bool,
+) -> (RuleSet, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut parsed: Vec<(usize, RawFile)> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        match parse_yaml::<Option<RawFile>>(&f.name, &f.text) {
+            Ok(v) => parsed.push((fi, v.unwrap_or_default())),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    // Word sets, shared by every file.
+    let mut words: HashMap<String, (String, String)> = HashMap::new();
+    for (fi, raw) in &parsed {
+        for (name, list) in &raw.words {
+            if words.contains_key(name) {
+                diags.push(Diagnostic {
+                    file: files[*fi].name.clone(),
+                    line: 0,
+                    column: 0,
+                    severity: Severity::Error,
+                    message: format!("word set `{name}` is defined twice"),
+                });
+                continue;
+            }
+            let mut norm: Vec<String> = list
+                .iter()
+                .map(|w| normalize_key(w))
+                .filter(|w| !w.is_empty())
+                .collect();
+            norm.sort_by_key(|w| std::cmp::Reverse(w.len()));
+            norm.dedup();
+            let alt = format!(
+                "(?:{})",
+                norm.iter()
+                    .map(|w| regex::escape(w).replace(' ', r"\s+"))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            );
+            words.insert(name.clone(), (alt, files[*fi].name.clone()));
+        }
+    }
+
+    let expand = |sink: &mut Sink<'_>, s: &Spanned<String>| -> Option<String> {
+        let mut out = String::new();
+        let mut rest = s.value.as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let close = after.find('}');
+            let name = close.map(|c| &after[..c]).unwrap_or("");
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+                && name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            {
+                match words.get(name) {
+                    Some((alt, _)) => {
+                        out.push_str(&rest[..open]);
+                        out.push_str(alt);
+                        rest = &after[name.len() + 1..];
+                        continue;
+                    }
+                    None => {
+                        sink.error(s, format!("unknown word set `{{{name}}}`"));
+                        return None;
+                    }
+                }
+            }
+            out.push_str(&rest[..=open]);
+            rest = after;
+        }
+        out.push_str(rest);
+        Some(out)
+    };
+    let compile = |sink: &mut Sink<'_>, s: &Spanned<String>, what: &str, wrap: bool| -> Option<Regex> {
+        let pattern = expand(sink, s)?;
+        let folded = folded_chars(&s.value);
+        if !folded.is_empty() {
+            let list: String = folded.iter().map(|c| format!("{c} (U+{:04X}) ", *c as u32)).collect();
+            sink.warning(
+                s,
+                format!("{what} is written with characters that normalisation folds away, so those parts can never match: {}", list.trim()),
+            );
+        }
+        let full = if wrap {
+            format!(r"\b(?:{pattern})\b")
+        } else {
+            pattern
+        };
+        match Regex::new(&full) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let msg = e.to_string().replace('\n', " ");
+                sink.error(s, format!("{what} does not compile: {}", msg.split_whitespace().collect::<Vec<_>>().join(" ")));
+                None
+            }
+        }
+    };
+
+    let mut profiles: HashMap<Lang, Profile> = HashMap::new();
+    for (fi, raw) in &parsed {
+        let mut sink = Sink {
+            file: &files[*fi].name,
+            out: &mut diags,
+        };
+        for (lang, p) in &raw.languages {
+            let Some(l) = Lang::parse(lang) else {
+                sink.at(
+                    serde_saphyr::Location::UNKNOWN,
+                    Severity::Error,
+                    format!("unknown language `{lang}` (expected ar or en)"),
+                );
+                continue;
+            };
+            let profile = Profile {
+                planned: p.planned.iter().filter_map(|r| compile(&mut sink, r, "planned cue", true)).collect(),
+                negated: p.negated.iter().filter_map(|r| compile(&mut sink, r, "negation cue", true)).collect(),
+                planned_trigger: p.planned_trigger.as_ref().and_then(|r| compile(&mut sink, r, "planned_trigger", false)),
+                window: p.window.unwrap_or(4),
+                location_prep: p.location_prep.as_ref().and_then(|r| compile(&mut sink, r, "location_prep", false)),
+                topic_nouns: p.topic_nouns.iter().map(|w| normalize_key(w)).collect(),
+                actor_nouns: p.actor_nouns.iter().map(|w| normalize_key(w)).collect(),
+                coordination: p.coordination.as_ref().and_then(|r| compile(&mut sink, r, "coordination", false)),
+            };
+            profiles.insert(l, profile);
+        }
+    }
+
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    for (fi, raw) in &parsed {
+        let file = &files[*fi].name;
+        let mut sink = Sink {
+            file,
+            out: &mut diags,
+        };
+        for r in &raw.rules {
+            let source = format!("{file}:{}", r.id.referenced.line());
+            if let Some(prev) = ids.get(&r.id.value) {
+                sink.error(&r.id, format!("duplicate rule id `{}` (first defined at {prev})", r.id.value));
+                continue;
+            }
+            ids.insert(r.id.value.clone(), source.clone());
+            let kind = Kind::parse(&r.kind.value);
+            if kind.is_none() {
+                sink.error(&r.kind, format!("unknown event kind `{}` (expected meeting or agreement)", r.kind.value));
+            }
+            let lang = Lang::parse(&r.lang.value);
+            if lang.is_none() {
+                sink.error(&r.lang, format!("unknown language `{}` (expected ar or en)", r.lang.value));
+            }
+            if !(r.cameo.value.len() == 3 && r.cameo.value.bytes().all(|b| b.is_ascii_digit())) {
+                sink.error(&r.cameo, format!("CAMEO code `{}` must be three digits, quoted (\"040\")", r.cameo.value));
+            }
+            let trigger = compile(&mut sink, &r.trigger, "trigger", true);
+            let requires = r.requires.as_ref().and_then(|q| compile(&mut sink, q, "requires", true));
+            let mut types = Vec::new();
+            let (before, after, marker, marker_gap, capitals) = match &r.participants {
+                Some(p) => {
+                    for t in &p.value.types {
+                        match EntityType::parse(&t.value) {
+                            Some(et) => types.push(et),
+                            None => sink.error(
+                                t,
+                                format!("unknown entity type `{}` (expected person, country, city or organisation)", t.value),
+                            ),
+                        }
+                    }
+                    (
+                        p.value.before.unwrap_or(10),
+                        p.value.after.unwrap_or(3),
+                        p.value.marker.as_ref().and_then(|m| compile(&mut sink, m, "marker", false)),
+                        p.value.marker_gap.unwrap_or(12),
+                        p.value.capitals.unwrap_or(false),
+                    )
+                }
+                None => (10, 3, None, 12, false),
+            };
+            if types.is_empty() {
+                types = vec![EntityType::Person, EntityType::Country, EntityType::Organisation];
+            }
+            let location = match r.location.as_ref().map(|l| l.value.as_str()) {
+                None | Some("near") => LocationMode::Near,
+                Some("visited") => LocationMode::Visited,
+                Some(other) => {
+                    if let Some(l) = &r.location {
+                        sink.error(l, format!("unknown location mode `{other}` (expected near or visited)"));
+                    }
+                    LocationMode::Near
+                }
+            };
+            let direction = match r.direction.as_ref().map(|l| l.value.as_str()) {
+                None | Some("symmetric") => Direction::Symmetric,
+                Some("visit") => Direction::Visit,
+                Some("reception") => Direction::Reception,
+                Some(other) => {
+                    if let Some(l) = &r.direction {
+                        sink.error(l, format!("unknown direction `{other}` (expected symmetric, visit or reception)"));
+                    }
+                    Direction::Symmetric
+                }
+            };
+            let mut examples = Vec::new();
+            for ex in &r.examples {
+                let date = ex.value.date.as_ref().and_then(|d| {
+                    match chrono::NaiveDate::parse_from_str(d.value.trim(), "%Y-%m-%d") {
+                        Ok(x) => Some(x),
+                        Err(_) => {
+                            sink.error(d, format!("`{}` is not a date (YYYY-MM-DD)", d.value));
+                            None
+                        }
+                    }
+                });
+                for e in ex.value.events.iter().chain(&ex.value.forbid) {
+                    for p in e.participants.iter().chain(e.location.iter()) {
+                        if !known_entity(p) {
+                            sink.error(
+                                &ex.value.text,
+                                format!("example refers to unknown entity `{p}` (use a gazetteer id or English name)"),
+                            );
+                        }
+                    }
+                }
+                examples.push(Example {
+                    text: ex.value.text.value.clone(),
+                    date,
+                    events: ex.value.events.clone(),
+                    forbid: ex.value.forbid.clone(),
+                    source: format!("{file}:{}", ex.value.text.referenced.line()),
+                });
+            }
+            let (Some(kind), Some(lang), Some(trigger)) = (kind, lang, trigger) else {
+                continue;
+            };
+            let cameo_planned = r.cameo_planned.clone().unwrap_or_else(|| {
+                match kind {
+                    Kind::Meeting => "036",
+                    Kind::Agreement => "030",
+                }
+                .to_string()
+            });
+            rules.push(Rule {
+                id: r.id.value.clone(),
+                kind,
+                subtype: r.subtype.clone(),
+                cameo: r.cameo.value.clone(),
+                cameo_planned,
+                lang,
+                trigger_source: r.trigger.value.clone(),
+                trigger,
+                requires,
+                requires_within: r.requires_within.unwrap_or(4),
+                before,
+                after,
+                marker,
+                marker_gap,
+                types,
+                capitals,
+                location,
+                direction,
+                confidence: r.confidence.unwrap_or(0.8),
+                examples,
+                source,
+            });
+        }
+    }
+
+    let mut sets = HashMap::new();
+    for lang in [Lang::Ar, Lang::En] {
+        let idx: Vec<usize> = (0..rules.len()).filter(|&i| rules[i].lang == lang).collect();
+        if idx.is_empty() {
+            continue;
+        }
+        match RegexSet::new(idx.iter().map(|&i| rules[i].trigger.as_str())) {
+            Ok(set) => {
+                sets.insert(lang, (set, idx));
+            }
+            Err(e) => diags.push(Diagnostic {
+                file: "rules".into(),
+                line: 0,
+                column: 0,
+                severity: Severity::Error,
+                message: format!("the {} triggers do not compile together: {e}", lang.as_str()),
+            }),
+        }
+        if !profiles.contains_key(&lang) {
+            diags.push(Diagnostic {
+                file: "rules".into(),
+                line: 0,
+                column: 0,
+                severity: Severity::Warning,
+                message: format!(
+                    "rules for `{}` but no `languages: {{{}: ...}}` settings: no modality cues, locations or topics",
+                    lang.as_str(),
+                    lang.as_str()
+                ),
+            });
+        }
+    }
+    (
+        RuleSet {
+            rules,
+            sets,
+            profiles,
+        },
+        diags,
+    )
+}

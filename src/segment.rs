@@ -1,0 +1,107 @@
+//! Sentence segmentation of normalised text.
+//!
+//! Hard boundaries: `.` `!` `?` `؟` and line breaks (headlines, teasers and paragraphs are lines).
+//! A full stop does not end a sentence inside a number (`3.5`), after a one-letter abbreviation
+//! (`U.S.`, `أ.ف.ب`) or after a few common English abbreviations (`Mr.`, `Dr.`). The Arabic comma
+//! never ends a sentence: Arabic chains clauses with `، و…`.
+
+/// Byte ranges of the sentences of a normalised text, without the trailing boundary spaces.
+pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let end_here = match c {
+            '\n' => Some(i),
+            '!' | '?' | '؟' => Some(i + c.len_utf8()),
+            '.' => {
+                if is_abbreviation_dot(text, i) {
+                    None
+                } else {
+                    // Take a run of dots and closing quotes with the sentence.
+                    let mut e = i + 1;
+                    while e < bytes.len() && matches!(bytes[e], b'.' | b'"' | b'\'' | b')') {
+                        e += 1;
+                    }
+                    while iter.peek().is_some_and(|&(j, _)| j < e) {
+                        iter.next();
+                    }
+                    Some(e)
+                }
+            }
+            _ => None,
+        };
+        if let Some(e) = end_here {
+            push_trimmed(text, start, e, &mut out);
+            start = if c == '\n' { i + 1 } else { e };
+        }
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    let (s, e) = (start + lead, end - trail);
+    if s < e {
+        out.push((s, e));
+    }
+}
+
+fn is_abbreviation_dot(text: &str, i: usize) -> bool {
+    let before = &text[..i];
+    let after = &text[i + 1..];
+    let prev = before.chars().next_back();
+    let next = after.chars().next();
+    // 3.5, 1.000
+    if prev.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    // A one-letter word before the dot: U.S., أ.ف.ب, J. Smith
+    let word: &str = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    if word.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
+        // "... in Washington D.C. They met" would stay joined; a rare cost.
+        return true;
+    }
+    matches!(
+        word,
+        "mr" | "mrs" | "ms" | "dr" | "st" | "gen" | "lt" | "col" | "sen" | "rep" | "gov" | "prof"
+            | "jr" | "sr" | "vs" | "no"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<&str> {
+        sentences(t).into_iter().map(|(s, e)| &t[s..e]).collect()
+    }
+
+    #[test]
+    fn splits_on_stops_and_lines() {
+        assert_eq!(
+            texts("headline\nfirst one. second one؟ third"),
+            vec!["headline", "first one.", "second one؟", "third"]
+        );
+    }
+
+    #[test]
+    fn keeps_numbers_and_abbreviations() {
+        assert_eq!(
+            texts("the u.s. grew 3.5 percent. mr. kerry left."),
+            vec!["the u.s. grew 3.5 percent.", "mr. kerry left."]
+        );
+    }
+
+    #[test]
+    fn arabic_comma_is_not_a_boundary() {
+        assert_eq!(texts("قال كيري، يوم امس، انه"), vec!["قال كيري، يوم امس، انه"]);
+    }
+}
