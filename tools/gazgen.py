@@ -233,7 +233,6 @@ class Country:
     context: str | None = None
     clitics: str | None = None
     capital: str | None = None
-    notes: list = field(default_factory=list)
 
 
 def unique(seq, key=lambda x: x):
@@ -393,7 +392,6 @@ def resolve_country_conflicts(countries: list) -> None:
         for attr, key in kinds:
             for v in getattr(c, attr):
                 owners[key(v)].append((c, attr, v))
-        # a nisba stem must not equal another country's name either
     problems = []
     for k, holders in owners.items():
         ids = {c.id for c, _a, _v in holders}
@@ -504,7 +502,7 @@ def build_cities(rows: list, countries: list, iso2_to_iso3: dict, ov: Overrides)
         if cid not in by_id:
             sys.exit(f"city {gid} {r['name_en']}: country {cid} has no entry")
         name = (ov.get("city", gid, "name") or [r["name_en"]])[0]
-        kept, _dropped = clean_city_ar(r["arabic_script_names"])
+        kept, _unusable = clean_city_ar(r["arabic_script_names"])
         cities.append(City(
             geonames=int(gid), name=name, country=cid, population=int(r["population"] or 0),
             admin1=r["admin1"], names_en=[name, r["name_en"]], names_ar=kept,
@@ -746,7 +744,7 @@ _TOKEN = re.compile(r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff]+")
 _PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
 
 
-def report_corpus(corpus: Path, cities: list, countries: list, limit: int) -> None:
+def report_corpus(corpus: Path, cities: list, limit: int) -> None:
     """Print, for every city, how often its Arabic names occur as whole tokens
     (with the usual proclitics) in a JSON-lines corpus with a `text` field.
 
@@ -820,7 +818,7 @@ def main(argv: list | None = None) -> int:
         c.capital = capitals.get(c.id)
 
     if args.report_corpus:
-        report_corpus(args.report_corpus, cities, countries, args.limit)
+        report_corpus(args.report_corpus, cities, args.limit)
         return 0
 
     args.out.mkdir(parents=True, exist_ok=True)
