@@ -241,7 +241,12 @@ impl Sentence {
                 continue;
             }
             let before = norm[ss..m.token_start].trim_end();
-            let before = before.strip_suffix(" في").unwrap_or(before).trim_end();
+            let before = before
+                .strip_suffix(" في")
+                .or_else(|| before.strip_suffix(" in"))
+                .or_else(|| before.strip_suffix(" of"))
+                .unwrap_or(before)
+                .trim_end();
             let after = norm[m.end..se].trim_start();
             let noun_before = profile.topic_nouns.iter().find(|n| ends_with_word(before, n));
             let noun_after = profile.topic_nouns.iter().find(|n| starts_with_word(after, n));
@@ -258,7 +263,10 @@ impl Sentence {
         for &i in &in_sentence {
             let m = &cx.mentions[i];
             let kind = cx.g.entities[m.entity].kind;
-            if !matches!(kind, EntityType::City | EntityType::Country) || topics.iter().any(|t| t.1 == i) {
+            if !matches!(kind, EntityType::City | EntityType::Country)
+                || m.via == MentionVia::Adjective
+                || topics.iter().any(|t| t.1 == i)
+            {
                 continue;
             }
             let prep = location_prep(profile, norm, ss, m);
@@ -313,6 +321,11 @@ impl Sentence {
     }
 }
 
+/// Words that may stand between a marker and its partner: "with his counterpart".
+fn is_determiner(w: &str) -> bool {
+    matches!(w, "his" | "her" | "its" | "their" | "the" | "a" | "both" | "كل" | "كلا" | "من")
+}
+
 fn ends_with_word(s: &str, w: &str) -> bool {
     s.ends_with(w)
         && s[..s.len() - w.len()]
@@ -330,6 +343,11 @@ fn starts_with_word(s: &str, w: &str) -> bool {
 fn location_prep(profile: &Profile, norm: &str, ss: usize, m: &Mention) -> bool {
     let prefix = &norm[m.token_start..m.start];
     if prefix.ends_with('ب') {
+        return true;
+    }
+    // "Moscow, where he met ...": the place is where what follows happened.
+    let after = norm[m.end..].trim_start_matches([' ', ',', '،']);
+    if starts_with_word(after, "حيث") || starts_with_word(after, "where") {
         return true;
     }
     let Some(prep) = &profile.location_prep else {
@@ -383,8 +401,10 @@ fn read(
             .iter()
             .map(|&(i, _)| i)
             .find(|&i| {
+                // The first place after the trigger: right after it (زار موسكو) or after the
+                // subject in a verb-first sentence (زار الرئيس ... موسكو, وصل ... إلى القاهرة).
                 let m = &cx.mentions[i];
-                m.token_start >= trig.1 && tokens_between(norm, trig.1, m.token_start) <= 2
+                m.token_start >= trig.1 && tokens_between(norm, trig.1, m.token_start) <= 12
             })
     } else {
         None
@@ -471,9 +491,15 @@ fn read(
             }
             let first = g[0];
             let prefix = &norm[first.token_start..first.start];
-            let word_before = norm[ss..s].trim_end().rsplit(' ').next().unwrap_or("");
             let is_marker = |w: &str| mk.find(w).is_some_and(|m| m.start() == 0 && m.end() == w.len());
-            (!prefix.is_empty() && is_marker(prefix.trim_start_matches('و'))) || is_marker(word_before)
+            // The marker is the word before the group, or the one before that when a
+            // determiner stands between (with his counterpart, with the president).
+            let mut words = norm[ss..s].split_whitespace().rev();
+            let w1 = words.next().unwrap_or("");
+            let w2 = words.next().unwrap_or("");
+            (!prefix.is_empty() && is_marker(prefix.trim_start_matches('و')))
+                || is_marker(w1)
+                || (is_determiner(w1) && is_marker(w2))
         })
     });
     let after_groups: Vec<&Vec<Actor>> = if rule.after > 0 {
@@ -598,6 +624,13 @@ fn read(
         return None;
     }
 
+    // Mentions that took part (a capital acting for its state is no location).
+    let used: Vec<usize> = groups
+        .iter()
+        .flatten()
+        .filter(|a| participants.contains(&a.entity))
+        .map(|a| a.mention)
+        .collect();
     // Location.
     let location = visited
         .or_else(|| {
@@ -610,14 +643,27 @@ fn read(
                 .collect();
             let after = near.iter().copied().find(|&i| {
                 let m = &cx.mentions[i];
-                m.token_start >= trig.1 && tokens_between(norm, trig.1, m.token_start) <= 12
+                m.token_start >= trig.1 && tokens_between(norm, trig.1, m.token_start) <= 20
             });
-            after.or_else(|| {
-                near.iter().copied().rev().find(|&i| {
-                    let m = &cx.mentions[i];
-                    m.end <= trig.0 && tokens_between(norm, m.end, trig.0) <= 8
+            after
+                .or_else(|| {
+                    near.iter().copied().rev().find(|&i| {
+                        let m = &cx.mentions[i];
+                        m.end <= trig.0 && tokens_between(norm, m.end, trig.0) <= 8
+                    })
                 })
-            })
+                .or_else(|| {
+                    // A city close before the trigger that is not taking part: زار موسكو ...
+                    // حيث التقى, visited Moscow ... where he met.
+                    sent.places.iter().map(|&(i, _)| i).rev().find(|&i| {
+                        let m = &cx.mentions[i];
+                        g.entities[m.entity].kind == EntityType::City
+                            && m.end <= trig.0
+                            && tokens_between(norm, m.end, trig.0) <= 8
+                            && !participants.contains(&m.entity)
+                            && !used.contains(&i)
+                    })
+                })
         })
         .map(|i| cx.mentions[i].entity);
 
@@ -718,6 +764,17 @@ fn same_set(a: &[usize], b: &[usize]) -> bool {
     x == y
 }
 
+/// How much a subtype says: a call or a signing says more than talks or an agreement reached.
+fn specificity(subtype: Option<&str>) -> u8 {
+    match subtype {
+        Some("call" | "signed") => 4,
+        Some("reception" | "visit") => 3,
+        Some("talks" | "reached") => 2,
+        Some(_) => 1,
+        None => 0,
+    }
+}
+
 /// Merges accounts of the same event.
 fn merge(events: Vec<Event>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
@@ -757,6 +814,10 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
                 }
                 if o.topic.is_none() {
                     o.topic = ev.topic;
+                }
+                if specificity(ev.subtype.as_deref()) > specificity(o.subtype.as_deref()) {
+                    o.subtype = ev.subtype.clone();
+                    o.rule = ev.rule;
                 }
                 o.confidence = o.confidence.max(ev.confidence);
                 o.accounts.extend(ev.accounts);

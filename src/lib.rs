@@ -23,11 +23,12 @@ pub mod batch;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod events;
 pub mod examples;
 pub mod explain;
 pub mod gazetteer;
-
+pub mod graph;
 pub mod matcher;
 pub mod normalize;
 pub mod record;

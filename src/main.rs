@@ -91,6 +91,8 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// The relationship graph over documents or saved records, as DOT, JSON or GraphML.
+    Graph(GraphArgs),
     /// Show step by step what majlis finds in a text and why.
     Explain {
         /// The text (or - for stdin).
@@ -165,6 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 extract_texts(&engine, files, date, format)
             }
         }
+        Command::Graph(args) => graph_cmd(args),
         Command::Check { data } => {
             let diags = data.builder()?.check();
             let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
@@ -402,4 +405,225 @@ fn extract_jsonl(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[derive(Args)]
+struct GraphArgs {
+    /// Input files: plain text, JSON Lines documents (--jsonl) or saved records (--records); stdin when none.
+    files: Vec<PathBuf>,
+    /// Inputs are JSON Lines documents: {"id", "date", "text"} a line.
+    #[arg(long, conflicts_with = "records")]
+    jsonl: bool,
+    /// Inputs are records as `majlis extract --jsonl` writes them (error lines are skipped and counted).
+    #[arg(long)]
+    records: bool,
+    /// Document date for plain text (YYYY-MM-DD).
+    #[arg(long)]
+    date: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    format: GraphFormat,
+    /// full: one edge per event; aggregate: one per pair and kind; country: folded into states.
+    #[arg(long, value_enum, default_value = "aggregate")]
+    view: GraphView,
+    /// Keep only these kinds or subtypes (meeting, agreement, talks, visit, reception, call, summit, reached, signed).
+    #[arg(long, value_delimiter = ',')]
+    kind: Vec<String>,
+    /// Keep only these modalities.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    modality: Vec<GraphModality>,
+    /// Keep events dated on or after this day (YYYY-MM-DD; the document date).
+    #[arg(long)]
+    from: Option<String>,
+    /// Keep events dated on or before this day (YYYY-MM-DD; the document date).
+    #[arg(long)]
+    to: Option<String>,
+    /// Keep edges of pairs with at least this many events.
+    #[arg(long, default_value_t = 1)]
+    min_count: u64,
+    /// Keep only the neighbourhood of this node (an entity id; a country code in the country view).
+    #[arg(long, value_name = "ID")]
+    around: Option<String>,
+    /// Steps from --around.
+    #[arg(long, default_value_t = 1)]
+    depth: usize,
+    /// Language of the labels.
+    #[arg(long, value_enum, default_value = "en")]
+    labels: GraphLabels,
+    /// Document ids and pieces of evidence kept per edge.
+    #[arg(long, default_value_t = majlis::graph::DEFAULT_SAMPLES)]
+    samples: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Largest document accepted, in bytes.
+    #[arg(long, default_value_t = majlis::engine::DEFAULT_MAX_DOCUMENT_BYTES)]
+    max_bytes: usize,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Json,
+    Graphml,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphView {
+    Full,
+    Aggregate,
+    Country,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphModality {
+    Occurred,
+    Planned,
+    Negated,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphLabels {
+    En,
+    Ar,
+}
+
+fn graph_inputs(files: &[PathBuf]) -> anyhow::Result<Vec<(String, Box<dyn BufRead + Send>)>> {
+    if files.is_empty() {
+        return Ok(vec![("stdin".into(), Box::new(BufReader::new(io::stdin())))]);
+    }
+    files
+        .iter()
+        .map(|f| {
+            let file = std::fs::File::open(f).with_context(|| format!("{}", f.display()))?;
+            let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, file));
+            Ok((f.display().to_string(), reader))
+        })
+        .collect()
+}
+
+fn graph_cmd(args: GraphArgs) -> anyhow::Result<ExitCode> {
+    use majlis::graph::{EventFilter, GraphBuilder, Labels, RecordSink, View};
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("could not start the worker threads")?;
+    }
+    let day = |flag: &str, d: &Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
+        d.as_deref()
+            .map(|s| batch::parse_date(s).with_context(|| format!("--{flag} `{s}` is not a date (YYYY-MM-DD)")))
+            .transpose()
+    };
+    let filter = EventFilter {
+        kinds: args.kind.clone(),
+        modalities: args
+            .modality
+            .iter()
+            .map(|m| match m {
+                GraphModality::Occurred => "occurred",
+                GraphModality::Planned => "planned",
+                GraphModality::Negated => "negated",
+            })
+            .map(String::from)
+            .collect(),
+        from: day("from", &args.from)?,
+        to: day("to", &args.to)?,
+    };
+    let date = date_arg(&args.date)?;
+    let view = match args.view {
+        GraphView::Full => View::Full,
+        GraphView::Aggregate => View::Aggregate,
+        GraphView::Country => View::Country,
+    };
+    let labels = match args.labels {
+        GraphLabels::En => Labels::English,
+        GraphLabels::Ar => Labels::Arabic,
+    };
+    let engine = args.data.builder()?.max_document_bytes(args.max_bytes).build()?;
+    let mut builder = GraphBuilder::new(view)
+        .gazetteer(engine.gazetteer())
+        .filter(filter)
+        .samples(args.samples);
+    // Documents that could not be read now (exit 1), and error records of earlier runs (counted).
+    let (mut failed, mut skipped) = (0usize, 0usize);
+    if args.records {
+        for (name, mut reader) in graph_inputs(&args.files)? {
+            let mut sink = RecordSink::new(&mut builder, |m| eprintln!("majlis: {name}: {m}"));
+            io::copy(&mut reader, &mut sink).with_context(|| name.clone())?;
+            let counts = sink.finish();
+            failed += counts.bad_lines;
+            skipped += counts.error_records;
+        }
+    } else if args.jsonl {
+        let stop = AtomicBool::new(false);
+        let opts = batch::Options {
+            max_line_bytes: args.max_bytes + 4096,
+            ..Default::default()
+        };
+        let tty = io::stderr().is_terminal();
+        let mut sink = RecordSink::new(&mut builder, |m| eprintln!("majlis: {m}"));
+        batch::run(&engine, graph_inputs(&args.files)?, &mut sink, &opts, &stop, |s| {
+            if tty {
+                eprint!("\r{} documents, {} events, {} failed   ", s.documents, s.events, s.failed);
+            }
+        })?;
+        if tty {
+            eprintln!();
+        }
+        let counts = sink.finish();
+        failed += counts.bad_lines + counts.error_records;
+    } else {
+        let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
+        if args.files.is_empty() {
+            let mut b = Vec::new();
+            io::stdin().read_to_end(&mut b).context("reading stdin")?;
+            inputs.push(("stdin".into(), b));
+        }
+        for f in &args.files {
+            inputs.push((f.display().to_string(), std::fs::read(f).with_context(|| format!("{}", f.display()))?));
+        }
+        for (id, bytes) in &inputs {
+            let result = std::str::from_utf8(bytes)
+                .map_err(|e| majlis::Error::InvalidUtf8 { id: id.clone(), offset: e.valid_up_to() })
+                .and_then(|text| {
+                    let mut doc = Document::new(id, text);
+                    doc.date = date;
+                    engine.extract(&doc)
+                });
+            match result {
+                Ok(r) => builder.add(&r),
+                Err(e) => {
+                    eprintln!("majlis: {e}");
+                    failed += 1;
+                }
+            }
+        }
+    }
+    let mut graph = builder.finish();
+    graph.retain_min_count(args.min_count);
+    if let Some(id) = &args.around {
+        graph.retain_around(id, args.depth)?;
+    }
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match args.format {
+        GraphFormat::Dot => graph.write_dot(&mut out, labels)?,
+        GraphFormat::Json => graph.write_json(&mut out, labels)?,
+        GraphFormat::Graphml => graph.write_graphml(&mut out, labels)?,
+    }
+    out.flush()?;
+    let st = graph.stats();
+    eprintln!(
+        "majlis: {} nodes, {} edges from {} documents ({} of {} events used; {} failed{})",
+        graph.node_count(),
+        graph.edge_count(),
+        st.documents,
+        st.events_used,
+        st.events,
+        failed,
+        if skipped > 0 { format!(", {skipped} error records skipped") } else { String::new() }
+    );
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
