@@ -969,6 +969,23 @@ fn pair_matches(a: &Side<'_>, b: &Side<'_>, x: &Participant, y: &Participant) ->
     (side_matches(a, x) && side_matches(b, y)) || (side_matches(a, y) && side_matches(b, x))
 }
 
+/// Whether a pair of participants forms a tuple: not when both act for the same country while
+/// the event has others (two Russian officials meeting an American are not a Russian pair).
+fn pair_counts(x: Option<&str>, y: Option<&str>, countries: usize) -> bool {
+    match (x, y) {
+        (Some(a), Some(b)) if countries > 1 => !a.eq_ignore_ascii_case(b),
+        _ => true,
+    }
+}
+
+fn distinct_countries<'a>(countries: impl Iterator<Item = Option<&'a str>>) -> usize {
+    countries
+        .flatten()
+        .map(str::to_uppercase)
+        .collect::<HashSet<_>>()
+        .len()
+}
+
 fn place_name(p: &Option<GoldPlace>) -> Option<&str> {
     p.as_ref()
         .and_then(|p| p.name.as_deref())
@@ -1014,8 +1031,12 @@ pub fn compare(gold: &[GoldEvent], pred: &[PredEvent]) -> Comparison {
     let mut wildcards: Vec<GoldPair<'_>> = Vec::new();
     let mut named_keys = HashSet::new();
     for e in gold {
+        let n = distinct_countries(e.participants.iter().map(|p| p.country.as_deref()));
         for (i, x) in e.participants.iter().enumerate() {
             for y in &e.participants[i + 1..] {
+                if !pair_counts(x.country.as_deref(), y.country.as_deref(), n) {
+                    continue;
+                }
                 let (a, b) = (side(x), side(y));
                 let text = format!(
                     "{} – {}",
@@ -1042,8 +1063,12 @@ pub fn compare(gold: &[GoldEvent], pred: &[PredEvent]) -> Comparison {
     let mut pred_keys = HashSet::new();
     for e in pred {
         let ps = distinct_participants(e);
+        let n = distinct_countries(ps.iter().map(|p| p.country.as_deref()));
         for (i, x) in ps.iter().enumerate() {
             for y in &ps[i + 1..] {
+                if !pair_counts(x.country.as_deref(), y.country.as_deref(), n) {
+                    continue;
+                }
                 let key = if x.id < y.id {
                     (e.kind.as_str(), x.id.as_str(), y.id.as_str())
                 } else {
@@ -1641,6 +1666,45 @@ mod tests {
         let t = r.render();
         assert!(t.contains("all               5     5        4      0.800   0.800  0.800"), "{t}");
         assert!(t.contains("modality  accuracy 0.500 (2/4)"), "{t}");
+    }
+
+    #[test]
+    fn same_country_pairs_count_only_when_the_event_has_one_country() {
+        let gold: GoldEvent = serde_json::from_str(
+            r#"{"kind": "meeting", "modality": "occurred", "participants": [
+                {"name": "John Kerry", "country": "USA"}, {"name": "Vladimir Putin", "country": "RUS"},
+                {"name": "Sergey Lavrov", "country": "RUS"}]}"#,
+        )
+        .expect("gold event");
+        let pred: PredEvent = serde_json::from_str(
+            r#"{"kind": "meeting", "modality": "occurred", "participants": [
+                {"id": "vladimir-putin", "name": "Vladimir Putin", "type": "person", "country": "RUS"},
+                {"id": "sergey-lavrov", "name": "Sergey Lavrov", "type": "person", "country": "RUS"}]}"#,
+        )
+        .expect("predicted event");
+        let c = compare(&[gold], &[pred]);
+        let show = |ts: &[Tuple]| -> Vec<(String, Outcome)> {
+            ts.iter().map(|t| (t.pair.clone(), t.outcome)).collect()
+        };
+        assert_eq!(
+            show(&c.countries),
+            vec![
+                ("RUS–RUS".to_string(), Outcome::FalseAlarm),
+                ("RUS–USA".to_string(), Outcome::Missed)
+            ]
+        );
+        assert_eq!(
+            show(&c.entities),
+            vec![
+                (
+                    "Vladimir Putin – Sergey Lavrov".to_string(),
+                    Outcome::FalseAlarm
+                ),
+                ("John Kerry – Vladimir Putin".to_string(), Outcome::Missed),
+                ("John Kerry – Sergey Lavrov".to_string(), Outcome::Missed)
+            ]
+        );
+        assert!(c.matched.is_empty());
     }
 
     #[test]

@@ -318,7 +318,10 @@ impl Edge {
 
     /// Location ids, the most frequent first.
     pub fn location_ids(&self) -> Vec<&str> {
-        by_count(&self.locations).into_iter().map(|(k, _)| k).collect()
+        by_count(&self.locations)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
     }
 
     fn add(&mut self, doc: &DocCtx<'_>, event: &EventRecord, samples: usize) {
@@ -539,7 +542,9 @@ impl<'g> GraphBuilder<'g> {
                     match self.pairs.get(&(ia, ib, k, directed)) {
                         Some(&e) => e,
                         None => {
-                            let e = self.graph.add_edge(ia, ib, Edge::new(&event.kind, directed));
+                            let e = self
+                                .graph
+                                .add_edge(ia, ib, Edge::new(&event.kind, directed));
                             self.pairs.insert((ia, ib, k, directed), e);
                             e
                         }
@@ -678,7 +683,11 @@ impl<'g> GraphBuilder<'g> {
             if a.id == b.id {
                 return;
             }
-            let (a, b) = if directed || a.id < b.id { (a, b) } else { (b, a) };
+            let (a, b) = if directed || a.id < b.id {
+                (a, b)
+            } else {
+                (b, a)
+            };
             if !out.iter().any(|(x, y, _)| x.id == a.id && y.id == b.id) {
                 out.push((a.clone(), b.clone(), directed));
             }
@@ -1096,7 +1105,10 @@ impl Graph {
             s,
             "  node [fontname=\"Helvetica,Arial,sans-serif\", style=filled, penwidth=1.2];"
         );
-        let _ = writeln!(s, "  edge [fontname=\"Helvetica,Arial,sans-serif\", fontsize=10];");
+        let _ = writeln!(
+            s,
+            "  edge [fontname=\"Helvetica,Arial,sans-serif\", fontsize=10];"
+        );
         for i in self.graph.node_indices() {
             let n = &self.graph[i];
             let (shape, fill) = match n.kind.as_str() {
@@ -1668,7 +1680,11 @@ mod tests {
                 "meeting",
                 "talks",
                 "occurred",
-                vec![p("c", "person", None), p("a", "person", None), p("b", "person", None)],
+                vec![
+                    p("c", "person", None),
+                    p("a", "person", None),
+                    p("b", "person", None),
+                ],
             )],
         ));
         let g = b.finish();
@@ -1706,6 +1722,9 @@ mod tests {
     fn escaping() {
         assert_eq!(dot_str(r#"a"b\c"#), r#""a\"b\\c""#);
         assert_eq!(dot_str("سيرغي \"لافروف\"\n"), "\"سيرغي \\\"لافروف\\\"\\n\"");
-        assert_eq!(xml_escape("<a & 'b'>\u{1}"), "&lt;a &amp; &apos;b&apos;&gt;");
+        assert_eq!(
+            xml_escape("<a & 'b'>\u{1}"),
+            "&lt;a &amp; &apos;b&apos;&gt;"
+        );
     }
 }

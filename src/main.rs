@@ -93,6 +93,8 @@ enum Command {
     },
     /// The relationship graph over documents or saved records, as DOT, JSON or GraphML.
     Graph(GraphArgs),
+    /// Score extraction against gold files: entities in CoNLL, events in JSON Lines.
+    Eval(EvalArgs),
     /// Show step by step what majlis finds in a text and why.
     Explain {
         /// The text (or - for stdin).
@@ -168,6 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Graph(args) => graph_cmd(args),
+        Command::Eval(args) => eval_cmd(args),
         Command::Check { data } => {
             let diags = data.builder()?.check();
             let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
@@ -626,4 +629,79 @@ fn graph_cmd(args: GraphArgs) -> anyhow::Result<ExitCode> {
         if skipped > 0 { format!(", {skipped} error records skipped") } else { String::new() }
     );
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Options of `majlis eval`.
+#[derive(Args)]
+struct EvalArgs {
+    /// Entity gold in CoNLL: `token TAG` a line, IOB tags PERS/PER, LOC, ORG (MISC ignored).
+    #[arg(long, value_name = "FILE.conll")]
+    ner: Option<PathBuf>,
+    /// Event gold in JSON Lines, one sentence a line (see docs/eval.md).
+    #[arg(long, value_name = "GOLD.jsonl")]
+    events: Option<PathBuf>,
+    /// News corpus (JSON Lines) that event gold lines refer to by `doc`, `offset` and `length`.
+    #[arg(long, value_name = "PATH", default_value = majlis::eval::DEFAULT_CORPUS)]
+    corpus: PathBuf,
+    /// Largest number of CoNLL tokens extracted as one text.
+    #[arg(long, value_name = "N", default_value_t = majlis::eval::DEFAULT_CHUNK_TOKENS)]
+    chunk_tokens: usize,
+    /// Print the scores as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also list the most frequent false positives (entities) and the sentences with errors (events).
+    #[arg(long, short)]
+    verbose: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+fn read_gold(path: &std::path::Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not valid UTF-8 (first bad byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn eval_cmd(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    use majlis::eval;
+    if args.ner.is_none() && args.events.is_none() {
+        eprintln!("majlis eval: give --ner FILE.conll, --events GOLD.jsonl or both (see `majlis eval --help`)");
+        return Ok(ExitCode::from(2));
+    }
+    let engine = args.data.builder()?.build()?;
+    let mut json = serde_json::Map::new();
+    let mut text = String::new();
+    if let Some(path) = &args.ner {
+        let name = path.display().to_string();
+        let chunks = eval::parse_conll(&read_gold(path)?, &name, args.chunk_tokens)?;
+        let report = eval::ner(&engine, &chunks)?;
+        text.push_str(&format!("{name}\n{}", report.render(args.verbose)));
+        json.insert("ner".into(), serde_json::to_value(&report)?);
+    }
+    if let Some(path) = &args.events {
+        let name = path.display().to_string();
+        let lines = eval::parse_gold_events(&read_gold(path)?, &name)?;
+        let gold = eval::resolve_sentences(lines, &name, &args.corpus)?;
+        if let Some(n) = &gold.notice {
+            eprintln!("majlis: {n}");
+        }
+        let report = eval::events(&engine, &gold, args.verbose)?;
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&format!("{name}\n{}", report.render()));
+        json.insert("events".into(), serde_json::to_value(&report)?);
+    }
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+    } else {
+        write!(out, "{text}")?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,124 @@
+//! Properties over random Arabic, Latin and mixed text: normalisation never loses an offset and
+//! every span the engine reports slices the original text to the mention.
+
+use majlis::normalize::normalize;
+use majlis::{Document, Engine};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::builder().build().expect("embedded data builds"))
+}
+
+/// Characters that exercise every branch of the normaliser, and names the gazetteers know.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("موسكو".to_string()),
+        Just("وموسكو".to_string()),
+        Just("للأمم المتحدة".to_string()),
+        Just("سيرغي لافروف".to_string()),
+        Just("الرئيس الروسي".to_string()),
+        Just("Kerry".to_string()),
+        Just("John Kerry".to_string()),
+        Just("US".to_string()),
+        Just(" ".to_string()),
+        Just("\n".to_string()),
+        Just("،".to_string()),
+        Just(".".to_string()),
+        Just("\u{0640}".to_string()),         // tatweel
+        Just("\u{064E}".to_string()),         // fatha
+        Just("\u{0651}".to_string()),         // shadda
+        Just("\u{200F}".to_string()),         // RLM
+        Just("\u{200C}".to_string()),         // ZWNJ
+        Just("\u{FEFB}".to_string()),         // lam-alef ligature
+        Just("\u{FDFC}".to_string()),         // rial sign
+        Just("\u{0627}\u{0654}".to_string()), // decomposed hamza
+        Just("é".to_string()),
+        Just("İ".to_string()),
+        Just("ß".to_string()),
+        Just("٢٠١٦".to_string()),
+        Just("—".to_string()),
+        "[\\p{Arabic}a-zA-Z0-9 ]{0,6}",
+        any::<char>().prop_map(|c| c.to_string()),
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn every_normalised_range_maps_to_char_boundaries(t in text()) {
+        let n = normalize(&t);
+        let norm = n.as_str();
+        let bounds: Vec<usize> = norm.char_indices().map(|(i, _)| i).chain([norm.len()]).collect();
+        for w in bounds.windows(2) {
+            let (s, e) = n.original_span(&t, w[0], w[1]);
+            prop_assert!(s <= e && e <= t.len());
+            prop_assert!(t.is_char_boundary(s) && t.is_char_boundary(e));
+        }
+        // Offsets never go backwards.
+        let mut last = 0;
+        for &b in &bounds[..bounds.len() - 1] {
+            let o = n.original_offset(b);
+            prop_assert!(o >= last);
+            last = o;
+        }
+    }
+
+    #[test]
+    fn every_reported_span_slices_the_original(t in text()) {
+        let date = chrono::NaiveDate::from_ymd_opt(2016, 7, 23).unwrap();
+        let record = engine().extract(&Document::new("p", &t).with_date(date)).unwrap();
+        let chars: Vec<char> = t.chars().collect();
+        for e in &record.entities {
+            for m in &e.mentions {
+                prop_assert_eq!(&t[m.span[0]..m.span[1]], m.text.as_str());
+                let by_char: String = chars[m.char_span[0]..m.char_span[1]].iter().collect();
+                prop_assert_eq!(by_char, m.text.clone());
+                prop_assert!(!m.text.trim().is_empty());
+            }
+        }
+        for ev in &record.events {
+            for x in &ev.evidence {
+                prop_assert_eq!(&t[x.trigger.span[0]..x.trigger.span[1]], x.trigger.text.as_str());
+            }
+        }
+    }
+}
+
+#[test]
+fn known_traps() {
+    let e = engine();
+    let ids = |t: &str| -> Vec<String> {
+        e.extract(&Document::new("t", t))
+            .unwrap()
+            .entities
+            .into_iter()
+            .map(|x| x.id)
+            .collect()
+    };
+    // لبنان is Lebanon, not ل + بنان.
+    assert_eq!(ids("زار لبنان"), vec!["LBN"]);
+    // لاوس is Laos, not ل + أوس.
+    assert_eq!(ids("في لاوس"), vec!["LAO"]);
+    // على (normalised علي) is the preposition, not the name Ali.
+    assert!(ids("اتفقوا على الخطة").is_empty());
+    // Proclitics: وموسكو, بموسكو, للأمم المتحدة.
+    assert_eq!(ids("وموسكو"), vec!["moscow"]);
+    assert_eq!(ids("بموسكو"), vec!["moscow"]);
+    assert_eq!(ids("للأمم المتحدة"), vec!["united-nations"]);
+    // Nisba in every inflection.
+    for adj in ["الروسي", "الروسية", "الروس", "الروسيين", "والروسية"]
+    {
+        assert_eq!(ids(adj), vec!["RUS"], "{adj}");
+    }
+    assert_eq!(ids("the Russian side"), vec!["RUS"]);
+    // "us" is a pronoun; "US" is the United States.
+    assert!(ids("he told us").is_empty());
+    assert_eq!(ids("the US envoy"), vec!["USA"]);
+}
