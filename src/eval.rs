@@ -218,7 +218,10 @@ impl NerChunk {
 
     /// The text of a token range.
     pub fn surface(&self, s: &TokenSpan) -> &str {
-        match (self.tokens.get(s.start), self.tokens.get(s.end.wrapping_sub(1))) {
+        match (
+            self.tokens.get(s.start),
+            self.tokens.get(s.end.wrapping_sub(1)),
+        ) {
             (Some(a), Some(b)) if s.start < s.end => self.text.get(a[0]..b[1]).unwrap_or(""),
             _ => "",
         }
@@ -549,7 +552,10 @@ impl NerReport {
                 if v.is_empty() {
                     continue;
                 }
-                let list: Vec<String> = v.iter().map(|x| format!("{} ({})", x.text, x.count)).collect();
+                let list: Vec<String> = v
+                    .iter()
+                    .map(|x| format!("{} ({})", x.text, x.count))
+                    .collect();
                 let _ = writeln!(s, "false positives, {t}: {}", list.join(", "));
             }
         }
@@ -673,7 +679,11 @@ pub fn parse_gold_events(src: &str, file: &str) -> Result<Vec<GoldLine>, EvalErr
         let date = match raw.date {
             None => None,
             Some(d) => Some(parse_date(&d).ok_or_else(|| {
-                gold_err(file, i + 1, format!("`date` `{d}` is not a date (YYYY-MM-DD)"))
+                gold_err(
+                    file,
+                    i + 1,
+                    format!("`date` `{d}` is not a date (YYYY-MM-DD)"),
+                )
             })?),
         };
         for (k, e) in raw.events.iter().enumerate() {
@@ -749,7 +759,10 @@ pub fn resolve_sentences(
                 path: corpus.to_path_buf(),
                 source,
             })?;
-            for (i, line) in std::io::BufReader::with_capacity(1 << 16, f).lines().enumerate() {
+            for (i, line) in std::io::BufReader::with_capacity(1 << 16, f)
+                .lines()
+                .enumerate()
+            {
                 let line = line.map_err(|source| EvalError::Io {
                     path: corpus.to_path_buf(),
                     source,
@@ -905,7 +918,9 @@ pub struct Comparison {
 /// Unordered pairs of the distinct countries in `countries`. When all of at least two
 /// participants share one country (a government and an insurgent movement), the pair is that
 /// country twice, so the event still yields a tuple.
-fn country_pairs<'a>(countries: impl Iterator<Item = Option<&'a str>>) -> BTreeSet<(String, String)> {
+fn country_pairs<'a>(
+    countries: impl Iterator<Item = Option<&'a str>>,
+) -> BTreeSet<(String, String)> {
     let all: Vec<String> = countries.flatten().map(str::to_uppercase).collect();
     let distinct: Vec<&String> = all.iter().collect::<BTreeSet<_>>().into_iter().collect();
     let mut out = BTreeSet::new();
@@ -955,13 +970,27 @@ fn side(p: &GoldParticipant) -> Side<'_> {
     }
 }
 
+/// A name folded for comparison: lower case, without accents (François = Francois).
+fn fold(s: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    s.trim()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn side_matches(s: &Side<'_>, p: &Participant) -> bool {
     match s {
         Side::Name(n) => {
-            let n = n.to_lowercase();
-            p.name.to_lowercase() == n || p.id.to_lowercase() == n
+            let n = fold(n);
+            fold(&p.name) == n || fold(&p.id) == n
         }
-        Side::Unnamed(c) => c.is_some_and(|c| p.country.as_deref().is_some_and(|pc| pc.eq_ignore_ascii_case(c))),
+        Side::Unnamed(c) => c.is_some_and(|c| {
+            p.country
+                .as_deref()
+                .is_some_and(|pc| pc.eq_ignore_ascii_case(c))
+        }),
     }
 }
 
@@ -1000,11 +1029,19 @@ pub fn compare(gold: &[GoldEvent], pred: &[PredEvent]) -> Comparison {
     // (kind, country pair), a set per sentence.
     let gold_c: BTreeSet<(String, String, String)> = gold
         .iter()
-        .flat_map(|e| gold_country_pairs(e).into_iter().map(|(a, b)| (e.kind.clone(), a, b)))
+        .flat_map(|e| {
+            gold_country_pairs(e)
+                .into_iter()
+                .map(|(a, b)| (e.kind.clone(), a, b))
+        })
         .collect();
     let pred_c: BTreeSet<(String, String, String)> = pred
         .iter()
-        .flat_map(|e| pred_country_pairs(e).into_iter().map(|(a, b)| (e.kind.clone(), a, b)))
+        .flat_map(|e| {
+            pred_country_pairs(e)
+                .into_iter()
+                .map(|(a, b)| (e.kind.clone(), a, b))
+        })
         .collect();
     for t in gold_c.union(&pred_c) {
         let outcome = match (gold_c.contains(t), pred_c.contains(t)) {
@@ -1045,16 +1082,30 @@ pub fn compare(gold: &[GoldEvent], pred: &[PredEvent]) -> Comparison {
                 );
                 match (&a, &b) {
                     (Side::Name(n), Side::Name(m)) => {
-                        let (n, m) = (n.to_lowercase(), m.to_lowercase());
+                        let (n, m) = (fold(n), fold(m));
                         if n == m {
                             continue;
                         }
-                        let key = if n < m { (e.kind.as_str(), n, m) } else { (e.kind.as_str(), m, n) };
+                        let key = if n < m {
+                            (e.kind.as_str(), n, m)
+                        } else {
+                            (e.kind.as_str(), m, n)
+                        };
                         if named_keys.insert(key) {
-                            named.push(GoldPair { kind: &e.kind, a, b, text });
+                            named.push(GoldPair {
+                                kind: &e.kind,
+                                a,
+                                b,
+                                text,
+                            });
                         }
                     }
-                    _ => wildcards.push(GoldPair { kind: &e.kind, a, b, text }),
+                    _ => wildcards.push(GoldPair {
+                        kind: &e.kind,
+                        a,
+                        b,
+                        text,
+                    }),
                 }
             }
         }
@@ -1132,9 +1183,7 @@ pub fn compare(gold: &[GoldEvent], pred: &[PredEvent]) -> Comparison {
         let p = &pred[pi];
         let location = match (place_name(&g.location), &p.location) {
             (None, None) => true,
-            (Some(n), Some(l)) => {
-                l.name.to_lowercase() == n.to_lowercase() || l.id.to_lowercase() == n.to_lowercase()
-            }
+            (Some(n), Some(l)) => fold(&l.name) == fold(n) || fold(&l.id) == fold(n),
             _ => false,
         };
         cmp.matched.push(Matched {
@@ -1230,11 +1279,7 @@ fn describe_gold(e: &GoldEvent) -> String {
         .participants
         .iter()
         .map(|p| {
-            let who = p
-                .name
-                .as_deref()
-                .or(p.role.as_deref())
-                .unwrap_or("?");
+            let who = p.name.as_deref().or(p.role.as_deref()).unwrap_or("?");
             format!("{who} ({})", p.country.as_deref().unwrap_or("-"))
         })
         .collect();
@@ -1286,7 +1331,10 @@ pub fn score_events(
         subtype += cmp.matched.iter().filter(|m| m.subtype).count();
         if details {
             let mut errors: Vec<String> = Vec::new();
-            for (what, ts) in [("country pair", &cmp.countries), ("entity pair", &cmp.entities)] {
+            for (what, ts) in [
+                ("country pair", &cmp.countries),
+                ("entity pair", &cmp.entities),
+            ] {
                 for t in ts.iter() {
                     let label = match t.outcome {
                         Outcome::Missed => "missed",
@@ -1365,7 +1413,12 @@ pub fn events(
             Ok(r.events.iter().map(PredEvent::from).collect())
         })
         .collect::<Result<Vec<Vec<PredEvent>>, Error>>()?;
-    Ok(score_events(&gold.sentences, &predicted, gold.skipped, details))
+    Ok(score_events(
+        &gold.sentences,
+        &predicted,
+        gold.skipped,
+        details,
+    ))
 }
 
 impl EventReport {
@@ -1448,7 +1501,12 @@ mod tests {
             "{}",
             r.label
         );
-        assert!(close(r.precision, p), "{} precision {}", r.label, r.precision);
+        assert!(
+            close(r.precision, p),
+            "{} precision {}",
+            r.label,
+            r.precision
+        );
         assert!(close(r.recall, rc), "{} recall {}", r.label, r.recall);
         assert!(close(r.f1, f), "{} f1 {}", r.label, r.f1);
     }
@@ -1574,10 +1632,42 @@ mod tests {
         };
         let predicted = vec![predicted_spans(&chunks[0], &record)];
         let report = score_ner(&chunks, &predicted, TOP_SURFACES);
-        check(row(&report.scores, "person"), 3, 3, 2, 2.0 / 3.0, 2.0 / 3.0, 2.0 / 3.0);
-        check(row(&report.scores, "location"), 5, 4, 4, 1.0, 0.8, 8.0 / 9.0);
-        check(row(&report.scores, "organisation"), 4, 4, 3, 0.75, 0.75, 0.75);
-        check(row(&report.scores, "all"), 12, 11, 9, 9.0 / 11.0, 0.75, 18.0 / 23.0);
+        check(
+            row(&report.scores, "person"),
+            3,
+            3,
+            2,
+            2.0 / 3.0,
+            2.0 / 3.0,
+            2.0 / 3.0,
+        );
+        check(
+            row(&report.scores, "location"),
+            5,
+            4,
+            4,
+            1.0,
+            0.8,
+            8.0 / 9.0,
+        );
+        check(
+            row(&report.scores, "organisation"),
+            4,
+            4,
+            3,
+            0.75,
+            0.75,
+            0.75,
+        );
+        check(
+            row(&report.scores, "all"),
+            12,
+            11,
+            9,
+            9.0 / 11.0,
+            0.75,
+            18.0 / 23.0,
+        );
         assert_eq!(report.wrong_type, 1);
         assert_eq!(
             report.false_positives["person"],
@@ -1586,11 +1676,20 @@ mod tests {
                 count: 1
             }]
         );
-        assert_eq!(report.false_positives["organisation"][0].text, "Olympic Games");
+        assert_eq!(
+            report.false_positives["organisation"][0].text,
+            "Olympic Games"
+        );
         assert!(report.false_positives["location"].is_empty());
         let t = report.render(true);
-        assert!(t.contains("type           gold  pred  correct  precision  recall     f1"), "{t}");
-        assert!(t.contains("all              12    11        9      0.818   0.750  0.783"), "{t}");
+        assert!(
+            t.contains("type           gold  pred  correct  precision  recall     f1"),
+            "{t}"
+        );
+        assert!(
+            t.contains("all              12    11        9      0.818   0.750  0.783"),
+            "{t}"
+        );
     }
 
     fn sentences(src: &str) -> Vec<GoldSentence> {
@@ -1606,7 +1705,11 @@ mod tests {
             events: Vec<PredEvent>,
         }
         src.lines()
-            .map(|l| serde_json::from_str::<Line>(l).expect("fixture parses").events)
+            .map(|l| {
+                serde_json::from_str::<Line>(l)
+                    .expect("fixture parses")
+                    .events
+            })
             .collect()
     }
 
@@ -1644,7 +1747,15 @@ mod tests {
         check(row(&r.country_pairs, "agreement"), 1, 1, 1, 1.0, 1.0, 1.0);
         check(row(&r.country_pairs, "all"), 5, 5, 4, 0.8, 0.8, 0.8);
         let third = 2.0 / 3.0;
-        check(row(&r.entity_pairs, "meeting"), 3, 3, 2, third, third, third);
+        check(
+            row(&r.entity_pairs, "meeting"),
+            3,
+            3,
+            2,
+            third,
+            third,
+            third,
+        );
         check(row(&r.entity_pairs, "agreement"), 1, 1, 1, 1.0, 1.0, 1.0);
         check(row(&r.entity_pairs, "all"), 4, 4, 3, 0.75, 0.75, 0.75);
         assert_eq!(r.entity_pairs_unscored, 1);
@@ -1664,7 +1775,10 @@ mod tests {
             ]
         );
         let t = r.render();
-        assert!(t.contains("all               5     5        4      0.800   0.800  0.800"), "{t}");
+        assert!(
+            t.contains("all               5     5        4      0.800   0.800  0.800"),
+            "{t}"
+        );
         assert!(t.contains("modality  accuracy 0.500 (2/4)"), "{t}");
     }
 
@@ -1708,9 +1822,36 @@ mod tests {
     }
 
     #[test]
+    fn names_match_without_case_or_accents() {
+        let p = |id: &str, name: &str| Participant {
+            id: id.into(),
+            name: name.into(),
+            kind: "person".into(),
+            country: Some("FRA".into()),
+        };
+        assert!(side_matches(
+            &Side::Name("Francois Hollande"),
+            &p("x", "François Hollande")
+        ));
+        assert!(side_matches(
+            &Side::Name("francois-hollande"),
+            &p("francois-hollande", "F. H.")
+        ));
+        assert!(!side_matches(
+            &Side::Name("Hollande"),
+            &p("x", "François Hollande")
+        ));
+        assert!(side_matches(&Side::Unnamed(Some("fra")), &p("x", "y")));
+        assert!(!side_matches(&Side::Unnamed(None), &p("x", "y")));
+    }
+
+    #[test]
     fn corpus_references_are_sliced_in_code_points() {
         let lines = parse_gold_events(REF_GOLD, "ref.jsonl").expect("gold parses");
-        let corpus = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eval-corpus.jsonl"));
+        let corpus = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/eval-corpus.jsonl"
+        ));
         let got = resolve_sentences(lines.clone(), "ref.jsonl", corpus).expect("corpus fixture");
         assert_eq!(got.skipped, 0);
         let texts: Vec<(&str, &str)> = got
@@ -1730,23 +1871,37 @@ mod tests {
         let missing = resolve_sentences(lines, "ref.jsonl", Path::new("/nonexistent/corpus.jsonl"))
             .expect("missing corpus is a notice");
         assert_eq!((missing.sentences.len(), missing.skipped), (1, 2));
-        assert!(missing.notice.as_deref().is_some_and(|n| n.contains("skipped 2 gold line(s)")));
+        assert!(missing
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("skipped 2 gold line(s)")));
     }
 
     #[test]
     fn bad_gold_lines_name_the_line() {
-        let e = parse_gold_events("{\"doc\": \"x\", \"events\": []}\n", "g.jsonl").expect_err("no offset");
-        assert!(e.to_string().starts_with("g.jsonl:1: give the sentence"), "{e}");
+        let e = parse_gold_events("{\"doc\": \"x\", \"events\": []}\n", "g.jsonl")
+            .expect_err("no offset");
+        assert!(
+            e.to_string().starts_with("g.jsonl:1: give the sentence"),
+            "{e}"
+        );
         let bad = "\n{\"text\": \"a\", \"date\": \"July\", \"events\": []}";
         let e = parse_gold_events(bad, "g.jsonl").expect_err("bad date");
         assert!(e.to_string().starts_with("g.jsonl:2: `date`"), "{e}");
-        let corpus = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eval-corpus.jsonl"));
+        let corpus = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/eval-corpus.jsonl"
+        ));
         let lines = parse_gold_events(
             "{\"doc\": \"fix-002\", \"offset\": 40, \"length\": 30, \"events\": []}",
             "g.jsonl",
         )
         .expect("parses");
         let e = resolve_sentences(lines, "g.jsonl", corpus).expect_err("past the end");
-        assert!(e.to_string().contains("runs past the end of article `fix-002`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("runs past the end of article `fix-002`"),
+            "{e}"
+        );
     }
 }

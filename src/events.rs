@@ -184,12 +184,12 @@ pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> V
         let sent = Sentence::new(cx, profile, (ss, se));
         for ri in fired {
             let rule = &cx.rules.rules[ri];
-            for m in rule.trigger.find_iter(text) {
-                let trig = (ss + m.start(), ss + m.end());
+            for (ms, me) in crate::rules::find_bounded(&rule.trigger, text) {
+                let trig = (ss + ms, ss + me);
                 let mut t = TriggerTrace {
                     rule: rule.id.clone(),
                     source: rule.source.clone(),
-                    trigger: m.as_str().to_string(),
+                    trigger: text[ms..me].to_string(),
                     span: trig,
                     candidates: Vec::new(),
                     modality: String::new(),
@@ -682,12 +682,13 @@ fn read(
     let trig_text = &norm[trig.0..trig.1];
     let mut modality = Modality::Occurred;
     t.modality = "occurred (no cue)".into();
-    if let Some(c) = profile.negated.iter().find_map(|r| r.find(window)) {
+    let cue = |list: &[regex::Regex]| list.iter().find_map(|r| crate::rules::first_bounded(r, window));
+    if let Some(c) = cue(&profile.negated) {
         modality = Modality::Negated;
-        t.modality = format!("negated (cue `{}`)", c.as_str());
-    } else if let Some(c) = profile.planned.iter().find_map(|r| r.find(window)) {
+        t.modality = format!("negated (cue `{c}`)");
+    } else if let Some(c) = cue(&profile.planned) {
         modality = Modality::Planned;
-        t.modality = format!("planned (cue `{}`)", c.as_str());
+        t.modality = format!("planned (cue `{c}`)");
     } else if profile.planned_trigger.as_ref().is_some_and(|r| r.is_match(trig_text)) {
         modality = Modality::Planned;
         t.modality = "planned (future form of the trigger)".into();

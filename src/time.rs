@@ -212,7 +212,7 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
     let last_ar = "الماضي|الماضيه|الماضيين|الفائت|الفائته|الفائتين|المنصرم|المنصرمه|السابق";
     let pattern = format!(
         r"(?x)
-        \b(?:[وفب])?(?:
+        (?:^|[^\p{{L}}\p{{N}}])(?P<body>(?:[وفب])?(?:
             (?P<iso>(?P<iy>\d{{4}})\s+(?P<im>\d{{1,2}})\s+(?P<id>\d{{1,2}}))
           | (?P<dmy>(?P<dd>\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?(?P<dm>{month})(?:\s*/\s*(?:{month}))?(?:,?\s+(?:من\s+)?(?:عام\s+|سنه\s+)?(?P<dy>\d{{4}}))?)
           | (?P<mdy>(?P<mm>{month})\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?)
@@ -227,7 +227,7 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
           | (?P<vague>قريبا|لاحقا|في\s+وقت\s+لاحق|في\s+وقت\s+قريب|خلال\s+(?:الايام|الاسابيع|الاشهر|الفتره)\s+(?:المقبله|القادمه)|soon|later\s+this\s+(?:week|month|year)|in\s+the\s+coming\s+(?:days|weeks|months))
           | (?P<period>(?P<punit>الاسبوع|الشهر|العام|السنه)\s+(?:(?P<pnext>{next_ar})|(?P<plast>{last_ar})|(?P<pthis>الجاري|الحالي)))
           | (?P<enperiod>(?P<eprel>last|next|this)\s+(?P<epunit>week|month|year))
-        )\b"
+        ))(?:$|[^\p{{L}}\p{{N}}])"
     );
     // The pattern is built from constant tables; a failure is a programming error caught by tests.
     Regex::new(&pattern).expect("time expression regex compiles")
@@ -249,8 +249,12 @@ fn month(name: &str) -> Option<u32> {
 pub fn find(norm: &str, from: usize, to: usize) -> Vec<TimeExpr> {
     let hay = &norm[from..to];
     let mut out = Vec::new();
-    for c in TIME_RE.captures_iter(hay) {
-        let Some(whole) = c.get(0) else { continue };
+    let mut at = 0;
+    while at <= hay.len() {
+        let Some(c) = TIME_RE.captures_at(hay, at) else { break };
+        let Some(whole) = c.name("body") else { break };
+        // The next expression may start at the separator after this one.
+        at = if whole.end() > at { whole.end() } else { at + 1 };
         let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i64>().ok());
         let kind = if c.name("iso").is_some() {
             match (num("iy"), num("im"), num("id")) {
@@ -340,7 +344,11 @@ pub fn find(norm: &str, from: usize, to: usize) -> Vec<TimeExpr> {
         if let Some(first) = body.chars().next() {
             if "وفب".contains(first) && !body.starts_with("بعد") && !body[first.len_utf8()..].starts_with(' ') {
                 let rest = &body[first.len_utf8()..];
-                if TIME_RE.find(rest).is_some_and(|m| m.start() == 0 && m.end() == rest.len()) {
+                if TIME_RE
+                    .captures(rest)
+                    .and_then(|c| c.name("body"))
+                    .is_some_and(|m| m.start() == 0 && m.end() == rest.len())
+                {
                     s += first.len_utf8();
                 }
             }

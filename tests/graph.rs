@@ -760,7 +760,8 @@ fn labels_with_quotes_backslashes_and_markup_are_escaped() {
     assert_eq!(nodes["abu-x"]["name"], "Abu <X> & 'Y'\nsecond line");
 
     let data = json_round_trip(&g, Labels::Arabic);
-    assert_eq!(data.nodes[0].label, r#"اللجنة "الرباعية" \ الدولية"#);
+    let quartet = data.nodes.iter().find(|n| n.id == "quartet").expect("node");
+    assert_eq!(quartet.label, r#"اللجنة "الرباعية" \ الدولية"#);
     assert_eq!(data.links[0].document_ids, vec!["doc \"1\""]);
 }
 
@@ -806,7 +807,8 @@ fn edge_style_follows_kind_and_modality_and_width_follows_count() {
         &[record("d", None, many)],
     );
     let dot = dot_of(&g, Labels::English);
-    let pen: f64 = dot
+    let edge_line = dot.lines().find(|l| l.contains("->")).expect("edge");
+    let pen: f64 = edge_line
         .split("penwidth=")
         .nth(1)
         .and_then(|s| s.split(',').next())
@@ -905,10 +907,10 @@ fn cli_graph_of_the_seed_text_renders() {
 #[test]
 fn cli_graph_of_jsonl_documents_reports_bad_lines() {
     let input = concat!(
-        r#"{"id": "a", "date": "2016-07-23", "text": "Kerry and Lavrov met in Geneva."}"#,
+        r#"{"id": "a", "date": "2016-07-23", "text": "John Kerry and Sergey Lavrov met in Geneva."}"#,
         "\n",
         "not json\n",
-        r#"{"id": "b", "date": "2016-07-24", "text": "Kerry met Lavrov in Vienna."}"#,
+        r#"{"id": "b", "date": "2016-07-24", "text": "John Kerry met Sergey Lavrov in Vienna."}"#,
         "\n"
     );
     let (code, out, err) = majlis(
