@@ -254,6 +254,11 @@ impl Engine {
         &self.rules
     }
 
+    /// The engine's gazetteer automaton.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
     /// Runs the pipeline up to the events; `trace` also records what each trigger did.
     pub fn analyse(&self, doc: &Document<'_>, trace: bool) -> Result<Analysis, Error> {
         if doc.text.len() > self.max_document_bytes {
@@ -346,7 +351,7 @@ impl Engine {
                 id: e.id.clone(),
                 name: e.name.clone(),
                 kind: e.kind.as_str().to_string(),
-                country: e.dyad_code().map(str::to_string),
+                country: acts_for(g, i, doc.date).map(str::to_string),
             }
         };
         let events = a
@@ -428,6 +433,20 @@ impl Engine {
             events,
         }
     }
+}
+
+/// The country (or organisation code) an entity acts for on `date`: a person holding a post in
+/// an international organisation acts for it (the UN envoy for Syria acts for the UN, not for
+/// his country of birth); everyone else for their own country.
+fn acts_for(g: &Gazetteer, i: usize, date: Option<NaiveDate>) -> Option<&str> {
+    let e = &g.entities[i];
+    if let Some(d) = date {
+        let is_iso = |c: &str| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase());
+        if let Some(r) = g.roles_on(i, d).find(|r| !is_iso(&r.country)) {
+            return Some(&r.country);
+        }
+    }
+    e.dyad_code()
 }
 
 /// Byte offset → char offset, for offsets asked in any order (cached walk).

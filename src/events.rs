@@ -158,6 +158,32 @@ fn tokens_between(norm: &str, a: usize, b: usize) -> usize {
         .count()
 }
 
+/// Words between `a` and `b` that count as distance: not inside a title, time or place, and
+/// not a filler (honorifics, prepositions of place: صاحب السمو الملكي, في قصر سموه).
+fn gap(norm: &str, sent: &Sentence, profile: &Profile, a: usize, b: usize) -> usize {
+    if a >= b {
+        return 0;
+    }
+    let mut n = 0;
+    let mut at = a;
+    for w in norm[a..b].split(|c: char| c.is_whitespace()) {
+        let start = at;
+        at += w.len() + 1;
+        if !w.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        if sent.transparent.iter().any(|&(s, e)| s <= start && start < e) {
+            continue;
+        }
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if profile.fillers.iter().any(|f| f == bare) {
+            continue;
+        }
+        n += 1;
+    }
+    n
+}
+
 /// An actor candidate: a mention standing for an entity (capitals already turned into states).
 #[derive(Debug, Clone, Copy)]
 struct Actor {
@@ -217,6 +243,10 @@ struct Sentence {
     places: Vec<(usize, bool)>, // (mention index, after a location preposition)
     topics: Vec<((usize, usize), usize)>,
     times: Vec<TimeExpr>,
+    /// Spans that do not count as distance between a trigger and its participants: role
+    /// titles, time expressions and places (Saudi news puts a chain of titles, a palace and a
+    /// time between استقبل, the host and the guest).
+    transparent: Vec<(usize, usize)>,
 }
 
 impl Sentence {
@@ -241,6 +271,10 @@ impl Sentence {
                 continue;
             }
             let before = norm[ss..m.token_start].trim_end();
+            let before = ["شرق", "غرب", "شمال", "جنوب", "وسط", "east", "west", "north", "south", "eastern", "western", "northern", "southern"]
+                .iter()
+                .find_map(|d| before.strip_suffix(d).filter(|b| b.ends_with(' ')).map(str::trim_end))
+                .unwrap_or(before);
             let before = before
                 .strip_suffix(" في")
                 .or_else(|| before.strip_suffix(" in"))
@@ -310,6 +344,19 @@ impl Sentence {
             });
         }
         let times = time::find(norm, ss, se);
+        let mut transparent: Vec<(usize, usize)> = cx
+            .titles
+            .iter()
+            .filter(|t| t.start >= ss && t.end <= se)
+            .map(|t| t.phrase)
+            .collect();
+        transparent.extend(times.iter().map(|t| (t.start, t.end)));
+        transparent.extend(
+            places
+                .iter()
+                .filter(|&&(_, prep)| prep)
+                .map(|&(i, _)| (cx.mentions[i].token_start, cx.mentions[i].end)),
+        );
         Sentence {
             span,
             actors,
@@ -317,6 +364,7 @@ impl Sentence {
             places,
             topics,
             times,
+            transparent,
         }
     }
 }
@@ -425,6 +473,10 @@ fn read(
             reject("overlaps the trigger".into());
             continue;
         }
+        if !e.actor {
+            reject("not an actor (media outlet or sports club)".into());
+            continue;
+        }
         if Some(a.mention) == visited {
             reject("the place visited".into());
             continue;
@@ -463,7 +515,9 @@ fn read(
                 .coordination
                 .as_ref()
                 .is_some_and(|c| c.find(gap).is_some_and(|m| m.start() == 0 && m.end() == gap.len()));
-            gap.is_empty() && (prefix.starts_with('و') || prefix.is_empty()) || coord
+            // ومتمردي حركة طالبان: a conjoined noun before the next name joins it too.
+            let conjoined_noun = !gap.contains(' ') && gap.starts_with('و') && gap.chars().count() > 2;
+            gap.is_empty() && (prefix.starts_with('و') || prefix.is_empty()) || coord || conjoined_noun
         });
         if joined {
             if let Some(last) = groups.last_mut() {
@@ -479,14 +533,23 @@ fn read(
         groups
             .iter()
             .rev()
-            .find(|g| group_end(g) <= trig.0 && tokens_between(norm, group_end(g), trig.0) <= rule.before)
+            .find(|g| group_end(g) <= trig.0 && gap(norm, sent, profile, group_end(g), trig.0) <= rule.before)
+            .filter(|g| {
+                // "قال الجبير إن ...", "said that ...": the speaker before a bare
+                // complementiser is not the subject of what follows (أنه, "that he" are).
+                let words: Vec<&str> = norm[group_end(g)..trig.0].split_whitespace().collect();
+                !words.iter().enumerate().any(|(i, w)| {
+                    matches!(*w, "ان" | "that" | "بان" | "وان")
+                        && !matches!(words.get(i + 1), Some(&("he" | "she" | "they" | "it" | "we" | "i")))
+                })
+            })
     } else {
         None
     };
     let marked = rule.marker.as_ref().and_then(|mk| {
         groups.iter().find(|g| {
             let s = group_start(g);
-            if s < trig.1 || tokens_between(norm, trig.1, s) > rule.marker_gap {
+            if s < trig.1 || gap(norm, sent, profile, trig.1, s) > rule.marker_gap {
                 return false;
             }
             let first = g[0];
@@ -494,7 +557,12 @@ fn read(
             let is_marker = |w: &str| mk.find(w).is_some_and(|m| m.start() == 0 && m.end() == w.len());
             // The marker is the word before the group, or the one before that when a
             // determiner stands between (with his counterpart, with the president).
-            let mut words = norm[ss..s].split_whitespace().rev();
+            // Words inside a title before the group (مع زعيمي روسيا وأوكرانيا) are skipped.
+            let mut cut = s;
+            while let Some(&(ts, _)) = sent.transparent.iter().find(|&&(ts, te)| ts < cut && te >= cut.saturating_sub(1) && te <= cut) {
+                cut = ts;
+            }
+            let mut words = norm[ss..cut].split_whitespace().rev();
             let w1 = words.next().unwrap_or("");
             let w2 = words.next().unwrap_or("");
             (!prefix.is_empty() && is_marker(prefix.trim_start_matches('و')))
@@ -506,7 +574,7 @@ fn read(
         let mut out = Vec::new();
         let mut from = trig.1;
         for g in groups.iter().filter(|g| group_start(g) >= trig.1) {
-            if tokens_between(norm, from, group_start(g)) > rule.after || out.len() == 2 {
+            if gap(norm, sent, profile, from, group_start(g)) > rule.after || out.len() == 2 {
                 break;
             }
             if marked.is_some_and(|m| std::ptr::eq(m, g)) {
@@ -573,18 +641,19 @@ fn read(
                     _ => e.country.as_deref().and_then(|c| g.index.get(c).copied()),
                 }
             });
-            participants = visitor;
-            match host {
-                Some(h) => {
-                    participants.retain(|&p| p != h);
-                    participants.push(h);
-                }
-                None => {
-                    if let Some(m) = marked {
-                        participants.extend(ids(m));
-                    }
-                }
+            let Some(h) = host else {
+                t.outcome = "no place visited after the trigger".into();
+                return None;
+            };
+            // A visit inside one's own country is no diplomatic visit (وصل الملك إلى جدة).
+            let home = |p: &usize| g.entities[*p].country.as_deref() == g.entities[h].country.as_deref();
+            if !visitor.is_empty() && visitor.iter().all(home) {
+                t.outcome = "the visitors are at home in the country visited".into();
+                return None;
             }
+            participants = visitor;
+            participants.retain(|&p| p != h);
+            participants.push(h);
         }
         Direction::Reception => {
             let mut host: Vec<usize> = Vec::new();
@@ -692,9 +761,21 @@ fn read(
     } else if profile.planned_trigger.as_ref().is_some_and(|r| r.is_match(trig_text)) {
         modality = Modality::Planned;
         t.modality = "planned (future form of the trigger)".into();
+    } else if let Some(c) = {
+        let after_end = next_tokens_end(norm, trig.1, se, 2);
+        profile.planned_after.iter().find_map(|r| crate::rules::first_bounded(r, &norm[trig.1..after_end]))
+    } {
+        modality = Modality::Planned;
+        t.modality = format!("planned (cue `{c}` after the trigger)");
     } else if let Some(x) = time.as_ref().filter(|x| x.is_future(cx.date)) {
         modality = Modality::Planned;
         t.modality = format!("planned (time `{}` lies ahead)", &norm[x.start..x.end]);
+    } else if let Some(x) = time.as_ref().filter(|x| x.is_today()).filter(|_| {
+        profile.present_trigger.as_ref().is_some_and(|r| r.is_match(trig_text))
+    }) {
+        // News written for the morning: يغادر اليوم, يلتقي اليوم = is to leave, to meet today.
+        modality = Modality::Planned;
+        t.modality = format!("planned (present tense with `{}`)", &norm[x.start..x.end]);
     }
     let resolved = time.as_ref().map(|x| {
         let r = x.resolve(cx.date, modality == Modality::Planned);

@@ -95,6 +95,9 @@ pub struct Entity {
     pub capital: Option<usize>,
     /// People: their roles.
     pub roles: Vec<Role>,
+    /// Whether it can take part in events; false for media outlets and sports clubs, which
+    /// are found (so that their names do not pass for places) but never meet or agree.
+    pub actor: bool,
     /// Where the entry was written (`file:line`).
     pub source: String,
 }
@@ -278,6 +281,8 @@ struct RawEntry {
     clitics: Option<bool>,
     #[serde(default)]
     context: Option<bool>,
+    #[serde(default)]
+    actor: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -437,6 +442,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
             code: raw.code.clone(),
             capital: None,
             roles,
+            actor: raw.actor.unwrap_or(true),
             source: format!("{}:{}", files[*fi].name, raw.id.referenced.line()),
         });
         g.index.insert(id, index);

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod batch;
+pub mod bench;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;

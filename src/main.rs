@@ -116,6 +116,17 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Measure every stage of the pipeline side by side on a corpus (see BENCHMARKS.md).
+    Bench {
+        /// JSON Lines corpus; default: ../shared/data/news/ar-news-2015.jsonl when present, else the bundled sample.
+        corpus: Option<PathBuf>,
+        /// Runs of each stage (the best is kept).
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// Thread counts of the batch stage.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        threads: Vec<usize>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -175,6 +186,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Graph(args) => graph_cmd(args),
+        Command::Bench { corpus, repeat, threads } => bench_cmd(corpus, repeat, &threads),
         Command::Eval(args) => eval_cmd(args),
         Command::Check { data } => {
             let diags = data.builder()?.check();
@@ -708,5 +720,37 @@ fn eval_cmd(args: EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         write!(out, "{text}")?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_cmd(corpus: Option<PathBuf>, repeat: usize, threads: &[usize]) -> anyhow::Result<ExitCode> {
+    use majlis::bench;
+    let news = PathBuf::from("../shared/data/news/ar-news-2015.jsonl");
+    let path = corpus.or_else(|| news.exists().then_some(news));
+    let data = match &path {
+        Some(p) => bench::Corpus::read(p).with_context(|| format!("{}", p.display()))?,
+        None => bench::Corpus::from_jsonl(bench::SAMPLE.to_vec()),
+    };
+    eprintln!(
+        "majlis bench: {} ({} documents), best of {repeat}",
+        path.as_ref().map_or("the bundled sample".into(), |p| p.display().to_string()),
+        data.texts.len()
+    );
+    let report = bench::run(&data, repeat.max(1), threads)?;
+    let mut text = report.to_markdown();
+    if let Some(p) = &path {
+        // The whole file streamed by the binary itself, as a user runs it: wall time and peak memory.
+        let exe = std::env::current_exe().context("finding the majlis binary")?;
+        for &n in threads {
+            let (time, peak) = bench::stream(&exe, p, n)?;
+            text.push_str(&format!(
+                "`majlis extract --jsonl --threads {n}` on the file: {:.2} s, {:.1} MB/s of file{}\n",
+                time.as_secs_f64(),
+                data.jsonl.len() as f64 / 1e6 / time.as_secs_f64().max(1e-9),
+                peak.map_or(String::new(), |kb| format!(", peak RSS {:.0} MB", kb as f64 / 1024.0))
+            ));
+        }
+    }
+    print!("{text}");
     Ok(ExitCode::SUCCESS)
 }

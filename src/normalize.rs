@@ -224,11 +224,31 @@ fn fold_char(c: char) -> Fold {
     Fold::Char(f)
 }
 
-/// True for characters that make up words in normalised text (letters and digits).
+/// True for characters that make up words in normalised text (letters and digits): exactly
+/// [`char::is_alphanumeric`], with a table for the first 2,048 code points (Latin, Greek,
+/// Cyrillic, Hebrew, Arabic), where the standard library takes a slow path for everything past
+/// ASCII.
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    let u = c as u32;
+    if u < 0x800 {
+        (WORD_BITS[(u >> 6) as usize] >> (u & 63)) & 1 == 1
+    } else {
+        c.is_alphanumeric()
+    }
 }
+
+/// `char::is_alphanumeric` for U+0000..U+07FF, one bit per code point (checked by a test).
+const WORD_BITS: [u64; 32] = [
+    0x03ff000000000000, 0x07fffffe07fffffe, 0x762c040000000000, 0xff7fffffff7fffff,
+    0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff,
+    0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000501f0003ffc3,
+    0x0000000000000000, 0xbcdffff800000020, 0xfffffffbffffd740, 0xffbfffffffffffff,
+    0xffffffffffffffff, 0xffffffffffffffff, 0xfffffffffffffc03, 0xffffffffffffffff,
+    0xfffeffffffffffff, 0xffffffff027fffff, 0xbfff0000000001ff, 0x000787ffffff00b6,
+    0xffffffff07ff0000, 0xffffc3fffeffffff, 0xffffffffffffffff, 0x9fffe1fe1fefffff,
+    0xffffffffffff0000, 0xffffffffffffe000, 0x0003ffffffffffff, 0x043007ffffffffff,
+];
 
 /// Normalises a gazetteer name or word-set entry: the same function as for text, on one line.
 pub fn normalize_key(s: &str) -> String {
@@ -239,6 +259,15 @@ pub fn normalize_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_table_is_is_alphanumeric() {
+        for u in 0..0x1000u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{u:04X}");
+            }
+        }
+    }
 
     #[test]
     fn arabic_folds() {

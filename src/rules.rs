@@ -179,6 +179,10 @@ pub struct Profile {
     pub negated: Vec<Regex>,
     /// A trigger whose own text matches this is future (Arabic سـ).
     pub planned_trigger: Option<Regex>,
+    /// Cues right after the trigger that make it planned (الزيارة المرتقبة).
+    pub planned_after: Vec<Regex>,
+    /// A trigger in the present tense; with "today" it is planned (يلتقي اليوم).
+    pub present_trigger: Option<Regex>,
     /// How many tokens before the trigger modality cues are looked for.
     pub window: usize,
     /// Text right before a place that makes it a location (في, ب, in, at).
@@ -189,6 +193,9 @@ pub struct Profile {
     pub actor_nouns: Vec<String>,
     /// Text between two mentions that joins them (و، and).
     pub coordination: Option<Regex>,
+    /// Words that do not count as distance between a trigger and its participants
+    /// (honorifics: صاحب السمو الملكي، معالي، His Excellency).
+    pub fillers: Vec<String>,
 }
 
 /// All rules, compiled.
@@ -236,6 +243,10 @@ struct RawProfile {
     #[serde(default)]
     planned_trigger: Option<Spanned<String>>,
     #[serde(default)]
+    planned_after: Vec<Spanned<String>>,
+    #[serde(default)]
+    present_trigger: Option<Spanned<String>>,
+    #[serde(default)]
     window: Option<usize>,
     #[serde(default)]
     location_prep: Option<Spanned<String>>,
@@ -245,6 +256,8 @@ struct RawProfile {
     actor_nouns: Vec<String>,
     #[serde(default)]
     coordination: Option<Spanned<String>>,
+    #[serde(default)]
+    fillers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -469,11 +482,14 @@ pub fn load(
                 planned: p.planned.iter().filter_map(|r| compile(&mut sink, r, "planned cue", true)).collect(),
                 negated: p.negated.iter().filter_map(|r| compile(&mut sink, r, "negation cue", true)).collect(),
                 planned_trigger: p.planned_trigger.as_ref().and_then(|r| compile(&mut sink, r, "planned_trigger", false)),
+                planned_after: p.planned_after.iter().filter_map(|r| compile(&mut sink, r, "planned_after cue", true)).collect(),
+                present_trigger: p.present_trigger.as_ref().and_then(|r| compile(&mut sink, r, "present_trigger", false)),
                 window: p.window.unwrap_or(4),
                 location_prep: p.location_prep.as_ref().and_then(|r| compile(&mut sink, r, "location_prep", false)),
                 topic_nouns: p.topic_nouns.iter().map(|w| normalize_key(w)).collect(),
                 actor_nouns: p.actor_nouns.iter().map(|w| normalize_key(w)).collect(),
                 coordination: p.coordination.as_ref().and_then(|r| compile(&mut sink, r, "coordination", false)),
+                fillers: p.fillers.iter().map(|w| normalize_key(w)).collect(),
             };
             profiles.insert(l, profile);
         }

@@ -56,6 +56,11 @@ impl TimeExpr {
         }
     }
 
+    /// True for today (اليوم, today, tonight).
+    pub fn is_today(&self) -> bool {
+        self.kind == Kind::Offset(0, 0)
+    }
+
     /// First and last day, when the document date allows working them out. `planned` decides
     /// the direction of a bare weekday.
     pub fn resolve(&self, date: Option<NaiveDate>, planned: bool) -> Option<(NaiveDate, NaiveDate)> {

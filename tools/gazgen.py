@@ -83,6 +83,16 @@ _FOLD = str.maketrans({
 })
 
 
+
+# Arab League states, their neighbours in the news every day, and the great powers' capitals
+# region is not needed: big cities abroad stay free of context (see SMALL_ABROAD).
+HOME_REGION = {
+    "DZA", "BHR", "COM", "DJI", "EGY", "IRQ", "JOR", "KWT", "LBN", "LBY", "MRT", "MAR", "OMN",
+    "PSE", "QAT", "SAU", "SOM", "SDN", "SYR", "TUN", "ARE", "YEM", "IRN", "TUR", "ISR", "ESH",
+}
+# Towns abroad below this population need a cue or their country named.
+SMALL_ABROAD = 150_000
+
 def strip_diacritics(text: str) -> str:
     """Remove harakat, shadda, sukun, dagger alef, Quranic marks and tatweel."""
     return _DELETE.sub("", unicodedata.normalize("NFKC", text))
@@ -620,6 +630,13 @@ def build_cities(rows: list, countries: list, iso2_to_iso3: dict, ov: Overrides)
             reason = ov.false_friend_en.get(norm_en(n))
             if reason:
                 x.context.append(f"{n}: {reason}")
+        # A small town far from the region Arabic news covers every day is named mostly when
+        # it is in the news for its country; the same Arabic letters are far more often a
+        # person (تايلور, روزفلت) or a word (بورصة, مالية). It counts with a cue or its
+        # country named in the same document.
+        if (x.country not in HOME_REGION and 0 < x.population < SMALL_ABROAD
+                and not x.extra):
+            x.context.append(f"small town abroad (population {x.population:,})")
         if ov.has("city", city_key(x), "no-context"):
             x.context = []
 
