@@ -10,13 +10,18 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use std::io::{self, BufRead, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 /// How a batch runs.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Lines read and processed together (in parallel) before they are written.
+    /// Most lines read and processed together (in parallel) before they are written.
     pub chunk: usize,
-    /// Lines longer than this many bytes become error records without being parsed.
+    /// A chunk is closed once it holds this many bytes, so memory stays bounded however long
+    /// the documents are.
+    pub chunk_bytes: usize,
+    /// Lines longer than this many bytes become error records without being parsed (nor held in
+    /// memory).
     pub max_line_bytes: usize,
     /// Stop at the first failed document.
     pub fail_fast: bool,
@@ -26,6 +31,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             chunk: 512,
+            chunk_bytes: 8 << 20,
             max_line_bytes: crate::engine::DEFAULT_MAX_DOCUMENT_BYTES + 4096,
             fail_fast: false,
         }
@@ -45,6 +51,8 @@ pub struct Summary {
     pub events: usize,
     /// Entities written (summed over documents).
     pub entities: usize,
+    /// The run was stopped (by `stop`) before the end of the input.
+    pub interrupted: bool,
 }
 
 #[derive(Deserialize)]
@@ -56,15 +64,32 @@ struct InputDoc {
     text: Option<String>,
 }
 
-/// One raw input line: its number (1-based) and bytes, or the size of a line that was too long.
+/// One input line of a chunk: its number (1-based) and where its bytes lie in the chunk's
+/// buffer, or the size of a line that was too long to keep.
 enum Line {
-    Ok(usize, Vec<u8>),
+    Ok(usize, std::ops::Range<usize>),
     TooLong(usize, usize),
 }
 
-/// Reads the next line without ever holding more than `max` bytes of it.
-fn read_line<R: BufRead>(r: &mut R, max: usize, buf: &mut Vec<u8>) -> io::Result<Option<Result<(), usize>>> {
-    buf.clear();
+/// Lines read from one input, processed together.
+struct Chunk {
+    /// Index of the input (for its name).
+    input: usize,
+    buf: Vec<u8>,
+    lines: Vec<Line>,
+    /// Input bytes the chunk covers (blank lines included).
+    bytes: usize,
+}
+
+/// Appends the next line (without its line break) to `buf`, never holding more than `max` bytes
+/// of it. `None` at the end of the input; `Some(Err(size))` for a line over the limit (nothing
+/// is appended).
+fn read_line<R: BufRead + ?Sized>(
+    r: &mut R,
+    max: usize,
+    buf: &mut Vec<u8>,
+) -> io::Result<Option<Result<std::ops::Range<usize>, usize>>> {
+    let begin = buf.len();
     let mut total = 0usize;
     let mut too_long = false;
     loop {
@@ -79,15 +104,15 @@ fn read_line<R: BufRead>(r: &mut R, max: usize, buf: &mut Vec<u8>) -> io::Result
             }
             break;
         }
-        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+        let (take, done) = match memchr_newline(available) {
             Some(i) => (i + 1, true),
             None => (available.len(), false),
         };
         total += take;
         if !too_long {
-            if buf.len() + take > max {
+            if total > max {
                 too_long = true;
-                buf.clear();
+                buf.truncate(begin);
             } else {
                 buf.extend_from_slice(&available[..take]);
             }
@@ -100,10 +125,15 @@ fn read_line<R: BufRead>(r: &mut R, max: usize, buf: &mut Vec<u8>) -> io::Result
     if too_long {
         return Ok(Some(Err(total)));
     }
-    while buf.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+    while buf.len() > begin && buf.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
         buf.pop();
     }
-    Ok(Some(Ok(())))
+    Ok(Some(Ok(begin..buf.len())))
+}
+
+#[inline]
+fn memchr_newline(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
 }
 
 fn error_line(id: Option<&serde_json::Value>, line: usize, source: &str, msg: &str) -> String {
@@ -117,7 +147,7 @@ fn error_line(id: Option<&serde_json::Value>, line: usize, source: &str, msg: &s
 }
 
 /// The output line for one input line, and whether it failed, and its counts.
-fn process(engine: &Engine, source: &str, line: &Line) -> (String, bool, usize, usize) {
+fn process(engine: &Engine, source: &str, buf: &[u8], line: &Line) -> (String, bool, usize, usize) {
     let (n, bytes) = match line {
         Line::TooLong(n, size) => {
             return (
@@ -127,7 +157,7 @@ fn process(engine: &Engine, source: &str, line: &Line) -> (String, bool, usize, 
                 0,
             )
         }
-        Line::Ok(n, b) => (*n, b),
+        Line::Ok(n, range) => (*n, &buf[range.clone()]),
     };
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -189,9 +219,65 @@ pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
 }
 
+/// Reads every input into chunks and sends them; stops when the receiver hangs up.
+fn read_chunks(
+    inputs: Vec<Box<dyn BufRead + Send>>,
+    opts: &Options,
+    tx: &mpsc::SyncSender<io::Result<Chunk>>,
+) {
+    for (input, mut reader) in inputs.into_iter().enumerate() {
+        let mut line_no = 0usize;
+        loop {
+            let mut chunk = Chunk {
+                input,
+                buf: Vec::new(),
+                lines: Vec::new(),
+                bytes: 0,
+            };
+            let mut end = false;
+            while chunk.lines.len() < opts.chunk.max(1) && chunk.buf.len() < opts.chunk_bytes {
+                match read_line(&mut *reader, opts.max_line_bytes, &mut chunk.buf) {
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                    Ok(None) => {
+                        end = true;
+                        break;
+                    }
+                    Ok(Some(Err(size))) => {
+                        line_no += 1;
+                        chunk.bytes += size;
+                        chunk.lines.push(Line::TooLong(line_no, size));
+                    }
+                    Ok(Some(Ok(range))) => {
+                        line_no += 1;
+                        chunk.bytes += range.len() + 1;
+                        if chunk.buf[range.clone()].iter().all(u8::is_ascii_whitespace) {
+                            chunk.buf.truncate(range.start);
+                            continue;
+                        }
+                        chunk.lines.push(Line::Ok(line_no, range));
+                    }
+                }
+            }
+            if (!chunk.lines.is_empty() || chunk.bytes > 0) && tx.send(Ok(chunk)).is_err() {
+                return;
+            }
+            if end {
+                break;
+            }
+        }
+    }
+}
+
 /// Runs a batch over `inputs` (a name for messages, and a reader), writing to `out`.
-/// `progress` is called after every chunk; `stop` is checked between chunks (set it on SIGINT):
-/// what was written is always whole lines.
+///
+/// A thread reads the inputs a chunk ahead; the chunk in hand is processed in parallel on the
+/// current rayon pool and written in input order, whole lines at a time, then `out` is flushed.
+/// `progress` is called after every chunk. `stop` (set it on SIGINT) is checked between
+/// documents: the documents already done are written, in order, up to the first one not done,
+/// and the summary says `interrupted`. What was written is always whole lines.
 pub fn run<W: Write>(
     engine: &Engine,
     inputs: Vec<(String, Box<dyn BufRead + Send>)>,
@@ -201,61 +287,69 @@ pub fn run<W: Write>(
     mut progress: impl FnMut(&Summary),
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
-    let mut buf = Vec::new();
-    'inputs: for (name, mut reader) in inputs {
-        let mut line_no = 0usize;
-        loop {
-            if stop.load(Ordering::Relaxed) {
-                break 'inputs;
-            }
-            let mut chunk: Vec<Line> = Vec::with_capacity(opts.chunk);
-            while chunk.len() < opts.chunk {
-                match read_line(&mut reader, opts.max_line_bytes, &mut buf)? {
-                    None => break,
-                    Some(r) => {
-                        line_no += 1;
-                        match r {
-                            Err(size) => {
-                                summary.bytes += size;
-                                chunk.push(Line::TooLong(line_no, size));
-                            }
-                            Ok(()) => {
-                                summary.bytes += buf.len() + 1;
-                                if buf.iter().all(u8::is_ascii_whitespace) {
-                                    continue;
-                                }
-                                chunk.push(Line::Ok(line_no, std::mem::take(&mut buf)));
-                            }
-                        }
-                    }
+    let (names, readers): (Vec<String>, Vec<_>) = inputs.into_iter().unzip();
+    // Room for one chunk in the channel, one being read and one being processed: memory is
+    // bounded by three chunks whatever the number of documents.
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Chunk>>(1);
+    let reader_opts = opts.clone();
+    // Not scoped: a reader blocked on a terminal or a silent pipe must not keep an interrupted
+    // run from ending.
+    let reader = std::thread::spawn(move || read_chunks(readers, &reader_opts, &tx));
+    let mut text = String::new();
+    loop {
+        let chunk = match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(c) => c?,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if stop.load(Ordering::Relaxed) {
+                    summary.interrupted = true;
+                    return Ok(summary);
                 }
+                continue;
             }
-            if chunk.is_empty() {
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        if stop.load(Ordering::Relaxed) {
+            summary.interrupted = true;
+            return Ok(summary);
+        }
+        let name = &names[chunk.input];
+        let results: Vec<Option<(String, bool, usize, usize)>> = chunk
+            .lines
+            .par_iter()
+            .map(|l| (!stop.load(Ordering::Relaxed)).then(|| process(engine, name, &chunk.buf, l)))
+            .collect();
+        text.clear();
+        let mut done = true;
+        for r in results {
+            let Some((line, failed, ev, en)) = r else {
+                summary.interrupted = true;
+                done = false;
                 break;
-            }
-            let results: Vec<(String, bool, usize, usize)> =
-                chunk.par_iter().map(|l| process(engine, &name, l)).collect();
-            let mut text = String::new();
-            for (line, failed, ev, en) in results {
-                summary.documents += 1;
-                summary.events += ev;
-                summary.entities += en;
-                text.push_str(&line);
-                text.push('\n');
-                if failed {
-                    summary.failed += 1;
-                    if opts.fail_fast {
-                        out.write_all(text.as_bytes())?;
-                        out.flush()?;
-                        progress(&summary);
-                        return Ok(summary);
-                    }
+            };
+            summary.documents += 1;
+            summary.events += ev;
+            summary.entities += en;
+            text.push_str(&line);
+            text.push('\n');
+            if failed {
+                summary.failed += 1;
+                if opts.fail_fast {
+                    done = false;
+                    break;
                 }
             }
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-            progress(&summary);
+        }
+        if done {
+            summary.bytes += chunk.bytes;
+        }
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        progress(&summary);
+        if !done {
+            return Ok(summary);
         }
     }
+    // The reader has sent everything and hung up.
+    let _ = reader.join();
     Ok(summary)
 }

@@ -325,13 +325,20 @@ impl Sentence {
                 excluded.push((i, "place after a location preposition"));
                 continue;
             }
+            let mut token_start = m.token_start;
             if m.via == MentionVia::Adjective {
                 let before = norm[ss..m.token_start].trim_end();
-                let actor_noun = profile.actor_nouns.iter().any(|n| ends_with_word(before, n));
+                let actor_noun = profile.actor_nouns.iter().find(|n| ends_with_word(before, n));
                 let title_country = cx.titles.iter().any(|t| t.person.is_none() && t.country.is_some() && t.phrase.1 == m.end);
-                if !actor_noun && !title_country {
-                    excluded.push((i, "adjective without an actor noun or title"));
-                    continue;
+                match actor_noun {
+                    // الحكومة الأفغانية: the actor starts at its noun, where a marker (بين)
+                    // or a conjunction stands before it.
+                    Some(n) => token_start = ss + before.len() - n.len(),
+                    None if title_country => {}
+                    None => {
+                        excluded.push((i, "adjective without an actor noun or title"));
+                        continue;
+                    }
                 }
             }
             let _ = e;
@@ -339,7 +346,7 @@ impl Sentence {
                 entity: m.entity,
                 start: m.start,
                 end: m.end,
-                token_start: m.token_start,
+                token_start,
                 mention: i,
             });
         }
@@ -371,7 +378,13 @@ impl Sentence {
 
 /// Words that may stand between a marker and its partner: "with his counterpart".
 fn is_determiner(w: &str) -> bool {
-    matches!(w, "his" | "her" | "its" | "their" | "the" | "a" | "both" | "كل" | "كلا" | "من")
+    matches!(
+        w,
+        "his" | "her" | "its" | "their" | "the" | "a" | "both" | "leaders" | "officials"
+            | "representatives" | "ministers" | "presidents" | "delegations" | "كل" | "كلا"
+            | "من" | "زعيمي" | "زعماء" | "رئيسي" | "رؤساء" | "وزيري" | "وزراء" | "قاده"
+            | "ممثلي" | "مسؤولي" | "وفدي" | "نظرائه" | "نظيريه"
+    )
 }
 
 fn ends_with_word(s: &str, w: &str) -> bool {
