@@ -64,21 +64,62 @@ struct InputDoc {
     text: Option<String>,
 }
 
-/// One input line of a chunk: its number (1-based) and where its bytes lie in the chunk's
-/// buffer, or the size of a line that was too long to keep.
-enum Line {
-    Ok(usize, std::ops::Range<usize>),
-    TooLong(usize, usize),
+/// What the reading thread sends: one input line, or the bytes of a blank line, or the error
+/// that ended the input.
+enum Msg {
+    /// Input index, line number (1-based), the line without its break (or the size of a line
+    /// over the limit, not kept), and the input bytes it covers.
+    Line(usize, usize, Result<Vec<u8>, usize>, usize),
+    Blank(usize),
+    Failed(io::Error),
 }
 
-/// Lines read from one input, processed together.
-struct Chunk {
-    /// Index of the input (for its name).
-    input: usize,
-    buf: Vec<u8>,
-    lines: Vec<Line>,
-    /// Input bytes the chunk covers (blank lines included).
-    bytes: usize,
+impl Msg {
+    fn bytes(&self) -> usize {
+        match self {
+            Msg::Line(_, _, _, n) | Msg::Blank(n) => *n,
+            Msg::Failed(_) => 0,
+        }
+    }
+}
+
+/// Bytes read but not yet processed, so that the reader waits for the workers instead of
+/// filling memory. `closed` releases a waiting reader when the run ends early.
+#[derive(Default)]
+struct InFlight {
+    state: std::sync::Mutex<(usize, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl InFlight {
+    /// Waits until fewer than `limit` bytes are in flight, then adds `n`. False once closed.
+    fn acquire(&self, n: usize, limit: usize) -> bool {
+        let Ok(mut g) = self.state.lock() else {
+            return false;
+        };
+        while g.0 > 0 && g.0 + n > limit && !g.1 {
+            g = match self.changed.wait(g) {
+                Ok(g) => g,
+                Err(_) => return false,
+            };
+        }
+        g.0 += n;
+        !g.1
+    }
+
+    fn release(&self, n: usize) {
+        if let Ok(mut g) = self.state.lock() {
+            g.0 = g.0.saturating_sub(n);
+        }
+        self.changed.notify_all();
+    }
+
+    fn close(&self) {
+        if let Ok(mut g) = self.state.lock() {
+            g.1 = true;
+        }
+        self.changed.notify_all();
+    }
 }
 
 /// Appends the next line (without its line break) to `buf`, never holding more than `max` bytes
@@ -147,17 +188,17 @@ fn error_line(id: Option<&serde_json::Value>, line: usize, source: &str, msg: &s
 }
 
 /// The output line for one input line, and whether it failed, and its counts.
-fn process(engine: &Engine, source: &str, buf: &[u8], line: &Line) -> (String, bool, usize, usize) {
-    let (n, bytes) = match line {
-        Line::TooLong(n, size) => {
+fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize>) -> (String, bool, usize, usize) {
+    let bytes = match line {
+        Err(size) => {
             return (
-                error_line(None, *n, source, &format!("line is {size} bytes, over the limit; not parsed")),
+                error_line(None, n, source, &format!("line is {size} bytes, over the limit; not parsed")),
                 true,
                 0,
                 0,
             )
         }
-        Line::Ok(n, range) => (*n, &buf[range.clone()]),
+        Ok(b) => b.as_slice(),
     };
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -219,53 +260,35 @@ pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
 }
 
-/// Reads every input into chunks and sends them; stops when the receiver hangs up.
-fn read_chunks(
-    inputs: Vec<Box<dyn BufRead + Send>>,
-    opts: &Options,
-    tx: &mpsc::SyncSender<io::Result<Chunk>>,
-) {
+/// Reads every input line by line and sends the lines, holding at most `2 × chunk_bytes` of
+/// unprocessed input; stops when the receiver hangs up.
+fn read_lines(inputs: Vec<Box<dyn BufRead + Send>>, opts: &Options, tx: &mpsc::Sender<Msg>, in_flight: &InFlight) {
+    let mut capacity = 4096;
     for (input, mut reader) in inputs.into_iter().enumerate() {
         let mut line_no = 0usize;
         loop {
-            let mut chunk = Chunk {
-                input,
-                buf: Vec::new(),
-                lines: Vec::new(),
-                bytes: 0,
-            };
-            let mut end = false;
-            while chunk.lines.len() < opts.chunk.max(1) && chunk.buf.len() < opts.chunk_bytes {
-                match read_line(&mut *reader, opts.max_line_bytes, &mut chunk.buf) {
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                    Ok(None) => {
-                        end = true;
-                        break;
-                    }
-                    Ok(Some(Err(size))) => {
-                        line_no += 1;
-                        chunk.bytes += size;
-                        chunk.lines.push(Line::TooLong(line_no, size));
-                    }
-                    Ok(Some(Ok(range))) => {
-                        line_no += 1;
-                        chunk.bytes += range.len() + 1;
-                        if chunk.buf[range.clone()].iter().all(u8::is_ascii_whitespace) {
-                            chunk.buf.truncate(range.start);
-                            continue;
-                        }
-                        chunk.lines.push(Line::Ok(line_no, range));
+            let mut buf = Vec::with_capacity(capacity);
+            let msg = match read_line(&mut *reader, opts.max_line_bytes, &mut buf) {
+                Err(e) => Msg::Failed(e),
+                Ok(None) => break,
+                Ok(Some(Err(size))) => {
+                    line_no += 1;
+                    Msg::Line(input, line_no, Err(size), size)
+                }
+                Ok(Some(Ok(range))) => {
+                    line_no += 1;
+                    let bytes = range.len() + 1;
+                    if buf.iter().all(u8::is_ascii_whitespace) {
+                        Msg::Blank(bytes)
+                    } else {
+                        capacity = capacity.max(buf.len().next_power_of_two()).min(1 << 20);
+                        Msg::Line(input, line_no, Ok(buf), bytes)
                     }
                 }
-            }
-            if (!chunk.lines.is_empty() || chunk.bytes > 0) && tx.send(Ok(chunk)).is_err() {
+            };
+            let failed = matches!(msg, Msg::Failed(_));
+            if !in_flight.acquire(msg.bytes(), 2 * opts.chunk_bytes) || tx.send(msg).is_err() || failed {
                 return;
-            }
-            if end {
-                break;
             }
         }
     }
@@ -288,43 +311,97 @@ pub fn run<W: Write>(
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
     let (names, readers): (Vec<String>, Vec<_>) = inputs.into_iter().unzip();
-    // Room for one chunk in the channel, one being read and one being processed: memory is
-    // bounded by three chunks whatever the number of documents.
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Chunk>>(1);
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let in_flight = std::sync::Arc::new(InFlight::default());
     let reader_opts = opts.clone();
+    let reader_flight = in_flight.clone();
     // Not scoped: a reader blocked on a terminal or a silent pipe must not keep an interrupted
     // run from ending.
-    let reader = std::thread::spawn(move || read_chunks(readers, &reader_opts, &tx));
+    let reader = std::thread::spawn(move || read_lines(readers, &reader_opts, &tx, &reader_flight));
+    let result = run_lines(engine, &names, &rx, out, opts, stop, &in_flight, &mut summary, &mut progress);
+    in_flight.close();
+    drop(rx);
+    if result.is_ok() && !summary.interrupted && !(opts.fail_fast && summary.failed > 0) {
+        // The reader has sent everything and hung up.
+        let _ = reader.join();
+    }
+    result.map(|()| summary)
+}
+
+/// The writing side of [`run`]: takes what the reader has sent (waiting only for the first line
+/// of a chunk, so a slow stream is answered line by line), processes it in parallel, writes it.
+#[allow(clippy::too_many_arguments)]
+fn run_lines<W: Write>(
+    engine: &Engine,
+    names: &[String],
+    rx: &mpsc::Receiver<Msg>,
+    out: &mut W,
+    opts: &Options,
+    stop: &AtomicBool,
+    in_flight: &InFlight,
+    summary: &mut Summary,
+    progress: &mut impl FnMut(&Summary),
+) -> io::Result<()> {
     let mut text = String::new();
+    let mut chunk: Vec<Msg> = Vec::with_capacity(opts.chunk.max(1));
     loop {
-        let chunk = match rx.recv_timeout(std::time::Duration::from_millis(100)) {
-            Ok(c) => c?,
+        chunk.clear();
+        let first = match rx.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(m) => m,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if stop.load(Ordering::Relaxed) {
                     summary.interrupted = true;
-                    return Ok(summary);
+                    return Ok(());
                 }
                 continue;
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
         };
+        let mut bytes = first.bytes();
+        chunk.push(first);
+        while chunk.len() < opts.chunk.max(1) && bytes < opts.chunk_bytes {
+            match rx.try_recv() {
+                Ok(m) => {
+                    bytes += m.bytes();
+                    chunk.push(m);
+                }
+                Err(_) => break,
+            }
+        }
         if stop.load(Ordering::Relaxed) {
             summary.interrupted = true;
-            return Ok(summary);
+            return Ok(());
         }
-        let name = &names[chunk.input];
         let results: Vec<Option<(String, bool, usize, usize)>> = chunk
-            .lines
             .par_iter()
-            .map(|l| (!stop.load(Ordering::Relaxed)).then(|| process(engine, name, &chunk.buf, l)))
+            .map(|m| match m {
+                Msg::Line(input, n, line, _) => (!stop.load(Ordering::Relaxed))
+                    .then(|| process(engine, &names[*input], *n, line)),
+                _ => None,
+            })
             .collect();
         text.clear();
-        let mut done = true;
-        for r in results {
-            let Some((line, failed, ev, en)) = r else {
-                summary.interrupted = true;
-                done = false;
-                break;
+        let mut end = false;
+        for (m, r) in chunk.iter_mut().zip(results) {
+            let (line, failed, ev, en) = match (m, r) {
+                (Msg::Blank(n), _) => {
+                    summary.bytes += *n;
+                    continue;
+                }
+                (Msg::Failed(e), _) => {
+                    out.write_all(text.as_bytes())?;
+                    out.flush()?;
+                    return Err(std::mem::replace(e, io::Error::other("read error")));
+                }
+                (Msg::Line(..), None) => {
+                    summary.interrupted = true;
+                    end = true;
+                    break;
+                }
+                (Msg::Line(_, _, _, n), Some(r)) => {
+                    summary.bytes += *n;
+                    r
+                }
             };
             summary.documents += 1;
             summary.events += ev;
@@ -334,22 +411,17 @@ pub fn run<W: Write>(
             if failed {
                 summary.failed += 1;
                 if opts.fail_fast {
-                    done = false;
+                    end = true;
                     break;
                 }
             }
         }
-        if done {
-            summary.bytes += chunk.bytes;
-        }
         out.write_all(text.as_bytes())?;
         out.flush()?;
-        progress(&summary);
-        if !done {
-            return Ok(summary);
+        in_flight.release(bytes);
+        progress(summary);
+        if end {
+            return Ok(());
         }
     }
-    // The reader has sent everything and hung up.
-    let _ = reader.join();
-    Ok(summary)
 }

@@ -161,6 +161,18 @@ fn tokens_between(norm: &str, a: usize, b: usize) -> usize {
 /// Words between `a` and `b` that count as distance: not inside a title, time or place, and
 /// not a filler (honorifics, prepositions of place: صاحب السمو الملكي, في قصر سموه).
 fn gap(norm: &str, sent: &Sentence, profile: &Profile, a: usize, b: usize) -> usize {
+    gap_skipping(norm, sent, profile, a, b, &[])
+}
+
+/// [`gap`], also skipping `extra` spans (the names of the participants themselves).
+fn gap_skipping(
+    norm: &str,
+    sent: &Sentence,
+    profile: &Profile,
+    a: usize,
+    b: usize,
+    extra: &[(usize, usize)],
+) -> usize {
     if a >= b {
         return 0;
     }
@@ -172,7 +184,7 @@ fn gap(norm: &str, sent: &Sentence, profile: &Profile, a: usize, b: usize) -> us
         if !w.chars().any(char::is_alphanumeric) {
             continue;
         }
-        if sent.transparent.iter().any(|&(s, e)| s <= start && start < e) {
+        if sent.transparent.iter().chain(extra).any(|&(s, e)| s <= start && start < e) {
             continue;
         }
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
@@ -465,7 +477,8 @@ fn read(
                 // The first place after the trigger: right after it (زار موسكو) or after the
                 // subject in a verb-first sentence (زار الرئيس ... موسكو, وصل ... إلى القاهرة).
                 let m = &cx.mentions[i];
-                m.token_start >= trig.1 && tokens_between(norm, trig.1, m.token_start) <= 12
+                let names: Vec<(usize, usize)> = sent.actors.iter().map(|a| (a.token_start, a.end)).collect();
+                m.token_start >= trig.1 && gap_skipping(norm, sent, profile, trig.1, m.token_start, &names) <= 6
             })
     } else {
         None

@@ -87,8 +87,27 @@ pub fn normalize(text: &str) -> Normalized {
         origin.extend(std::iter::repeat_n(at, out.len() - before));
     };
 
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Fast path: an Arabic letter that normalisation keeps as it is (two bytes, D8 or D9
+        // lead). Most of an Arabic text is these.
+        if (b == 0xD8 || b == 0xD9) && i + 1 < bytes.len() {
+            let cp = (((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32;
+            if (KEPT_ARABIC[((cp - 0x600) >> 6) as usize] >> (cp & 63)) & 1 == 1 {
+                flush_space(&mut out, &mut origin, &mut pending_space);
+                out.push_str(&text[i..i + 2]);
+                origin.extend_from_slice(&[i as u32, i as u32]);
+                i += 2;
+                continue;
+            }
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let at = i as u32;
+        i += c.len_utf8();
         if c.is_ascii() {
             match c {
                 'A'..='Z' => {
@@ -171,6 +190,21 @@ enum Fold {
     Str(&'static str),
     Compat,
 }
+
+/// U+0600..U+067F that normalisation keeps unchanged (letters that are neither folded nor
+/// deleted), one bit per code point (checked against `fold_char` by a test).
+const KEPT_ARABIC: [u64; 2] = {
+    let mut bits = [0u64; 2];
+    let mut cp = 0x600u32;
+    while cp < 0x680 {
+        let kept = matches!(cp, 0x621 | 0x624 | 0x626..=0x628 | 0x62A..=0x63A | 0x641..=0x648 | 0x64A);
+        if kept {
+            bits[((cp - 0x600) >> 6) as usize] |= 1 << (cp & 63);
+        }
+        cp += 1;
+    }
+    bits
+};
 
 /// Characters deleted outright: Arabic diacritics and Quranic marks, tatweel, format controls.
 fn is_deleted(c: char) -> bool {
@@ -265,6 +299,17 @@ mod tests {
         for u in 0..0x1000u32 {
             if let Some(c) = char::from_u32(u) {
                 assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{u:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn kept_arabic_letters_are_what_fold_char_keeps() {
+        for cp in 0x600u32..0x680 {
+            let c = char::from_u32(cp).unwrap();
+            let fast = (KEPT_ARABIC[((cp - 0x600) >> 6) as usize] >> (cp & 63)) & 1 == 1;
+            if fast {
+                assert!(matches!(fold_char(c), Fold::Char(f) if f == c), "U+{cp:04X}");
             }
         }
     }

@@ -701,6 +701,7 @@ fn awkward_gazetteer() -> Gazetteer {
         code: None,
         capital: None,
         roles: vec![],
+        actor: true,
         source: "test".into(),
     };
     let entities = vec![
