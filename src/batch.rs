@@ -296,9 +296,10 @@ fn read_lines(inputs: Vec<Box<dyn BufRead + Send>>, opts: &Options, tx: &mpsc::S
 
 /// Runs a batch over `inputs` (a name for messages, and a reader), writing to `out`.
 ///
-/// A thread reads the inputs a chunk ahead; the chunk in hand is processed in parallel on the
-/// current rayon pool and written in input order, whole lines at a time, then `out` is flushed.
-/// `progress` is called after every chunk. `stop` (set it on SIGINT) is checked between
+/// A thread reads the inputs ahead (at most twice [`Options::chunk_bytes`]); the lines read so
+/// far (up to a chunk) are processed in parallel on the current rayon pool and written in input
+/// order, whole lines at a time, then `out` is flushed: a slow stream gets its answers line by
+/// line, a file in chunks. `progress` is called after every chunk. `stop` (set it on SIGINT) is checked between
 /// documents: the documents already done are written, in order, up to the first one not done,
 /// and the summary says `interrupted`. What was written is always whole lines.
 pub fn run<W: Write>(

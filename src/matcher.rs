@@ -81,8 +81,9 @@ impl Hit {
     }
 }
 
-const PREFIXES: &[&str] = &["و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك"];
-const ARTICLE_PREFIXES: &[&str] = &["و", "ف", "ب", "ك", "وب", "فب", "وك"];
+// ك (as, like) is left out: it is rare before names and makes words of them (كلاوس = ك + لاوس).
+const PREFIXES: &[&str] = &["و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"];
+const ARTICLE_PREFIXES: &[&str] = &["و", "ف", "ب", "وب", "فب"];
 const LAM_FUSED: &[&str] = &["لل", "ولل", "فلل"];
 const LAM_SINGLE: &[&str] = &["ل", "ول", "فل"];
 

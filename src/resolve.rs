@@ -163,6 +163,9 @@ pub fn resolve(
                         .country
                         .as_deref()
                         .is_some_and(|c| strong_countries.contains(c));
+                // Behind a proclitic an ambiguous name needs its cue: the country alone does
+                // not make بنوك a place.
+                let country_named = country_named && !h.has_prefix();
                 if !country_named && !cue_before(g, norm, h.token_start, entity.kind) {
                     dropped.push((*h, "common word: no cue before it and its country is not named"));
                     continue;

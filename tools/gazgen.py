@@ -558,6 +558,10 @@ def build_cities(rows: list, countries: list, iso2_to_iso3: dict, ov: Overrides)
             x.context.append(ov.note("city", key, "context") or "hand-checked false friend")
         if ov.has("city", key, "clitics"):
             x.clitics = ov.note("city", key, "clitics") or "short name"
+        # A three-letter name abroad behind a proclitic is mostly a word: بنوك is ب + نوك.
+        if (x.country not in HOME_REGION and not x.clitics
+                and any(len(norm_ar(n).replace(" ", "")) <= 3 for n in x.names_ar)):
+            x.clitics = "three-letter name abroad: ب/و/ل + name is mostly a word"
 
     # Names that belong to a country, or are listed as unusable.
     for x in cities:
