@@ -390,26 +390,23 @@ fn extract_jsonl(
         ..Default::default()
     };
     let started = std::time::Instant::now();
-    let tty = io::stderr().is_terminal();
+    let bar = progress_bar(&files);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let summary = batch::run(engine, inputs, &mut out, &opts, &stop, |s| {
-        if tty {
-            let secs = started.elapsed().as_secs_f64().max(1e-9);
-            eprint!(
-                "\r{} documents, {:.1} MB, {:.1} MB/s, {} events, {} failed   ",
-                s.documents,
-                s.bytes as f64 / 1e6,
-                s.bytes as f64 / 1e6 / secs,
-                s.events,
-                s.failed
-            );
-        }
-    })?;
+        let secs = started.elapsed().as_secs_f64().max(1e-9);
+        bar.set_position(s.bytes as u64);
+        bar.set_message(format!(
+            "{} documents, {:.1} MB/s, {} events, {} failed",
+            s.documents,
+            s.bytes as f64 / 1e6 / secs,
+            s.events,
+            s.failed
+        ));
+    });
+    bar.finish_and_clear();
+    let summary = summary?;
     out.flush()?;
     let secs = started.elapsed().as_secs_f64().max(1e-9);
-    if tty {
-        eprintln!();
-    }
     eprintln!(
         "majlis: {} documents ({} failed), {:.1} MB in {:.2} s ({:.1} MB/s), {} events{}",
         summary.documents,
@@ -425,6 +422,26 @@ fn extract_jsonl(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A progress bar on stderr when it is a terminal (hidden otherwise): bytes read of the input
+/// files' total (a counter for stdin), documents, throughput, events.
+fn progress_bar(files: &[PathBuf]) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let total: Option<u64> = (!files.is_empty())
+        .then(|| files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum());
+    let (bar, template) = match total {
+        Some(t) => (ProgressBar::new(t), "{bar:30} {decimal_bytes}/{decimal_total_bytes} {elapsed} {msg}"),
+        None => (ProgressBar::no_length(), "{spinner} {decimal_bytes} {elapsed} {msg}"),
+    };
+    bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(5));
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 #[derive(Args)]
