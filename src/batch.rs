@@ -203,8 +203,12 @@ fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
+            // The id, when the rest of the line still says it.
+            let id = serde_json::from_str::<InputDoc>(&String::from_utf8_lossy(bytes))
+                .ok()
+                .and_then(|d| d.id);
             return (
-                error_line(None, n, source, &format!("invalid UTF-8 at byte {}", e.valid_up_to())),
+                error_line(id.as_ref(), n, source, &format!("invalid UTF-8 at byte {}", e.valid_up_to())),
                 true,
                 0,
                 0,

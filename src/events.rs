@@ -643,12 +643,20 @@ fn read(
                 participants.extend(ids(m));
                 note_accept(m, "partner (after the marker)", t);
             }
-            for g in &after_groups {
-                if distinct(&participants) >= 2 {
-                    break;
+            if rule.partner_after {
+                for g in &after_groups {
+                    if distinct(&participants) >= 2 {
+                        break;
+                    }
+                    participants.extend(ids(g));
+                    note_accept(g, "after the trigger", t);
                 }
-                participants.extend(ids(g));
-                note_accept(g, "after the trigger", t);
+            } else if before_group.is_none() {
+                // بحث X مع Y: after the verb comes its subject; its object is the topic.
+                if let Some(g) = after_groups.first() {
+                    participants.extend(ids(g));
+                    note_accept(g, "subject (after the trigger)", t);
+                }
             }
         }
         Direction::Visit => {

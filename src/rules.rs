@@ -154,6 +154,9 @@ pub struct Rule {
     pub marker: Option<Regex>,
     /// Largest gap in tokens between the trigger and a marked partner.
     pub marker_gap: usize,
+    /// Whether a group right after the trigger can be a partner (التقى X Y) or only the
+    /// subject of a verb-first sentence, its object being the topic (بحث X القضية مع Y).
+    pub partner_after: bool,
     /// Entity types that may take part.
     pub types: Vec<EntityType>,
     /// Capitals may stand for their state.
@@ -271,6 +274,8 @@ struct RawParticipants {
     marker: Option<Spanned<String>>,
     #[serde(default)]
     marker_gap: Option<usize>,
+    #[serde(default)]
+    partner_after: Option<bool>,
     #[serde(default)]
     types: Vec<Spanned<String>>,
     #[serde(default)]
@@ -524,6 +529,11 @@ pub fn load(
             let trigger = compile(&mut sink, &r.trigger, "trigger", true);
             let requires = r.requires.as_ref().and_then(|q| compile(&mut sink, q, "requires", true));
             let mut types = Vec::new();
+            let partner_after = r
+                .participants
+                .as_ref()
+                .and_then(|p| p.value.partner_after)
+                .unwrap_or(true);
             let (before, after, marker, marker_gap, capitals) = match &r.participants {
                 Some(p) => {
                     for t in &p.value.types {
@@ -623,6 +633,7 @@ pub fn load(
                 after,
                 marker,
                 marker_gap,
+                partner_after,
                 types,
                 capitals,
                 location,

@@ -91,7 +91,10 @@ fn every_fault_at_once_keeps_input_order() {
             0 => input.extend_from_slice(doc(&format!("d{i}"), SENTENCE).as_bytes()),
             1 => input.extend_from_slice(b"{not json\n"),
             2 => input.extend_from_slice(format!("{{\"id\": \"d{i}\"}}\n").as_bytes()),
-            3 => input.extend_from_slice(format!("{{\"id\": \"d{i}\", \"text\": \"\xff\xfe\"}}\n").as_bytes()),
+            3 => {
+                input.extend_from_slice(format!("{{\"id\": \"d{i}\", \"text\": \"").as_bytes());
+                input.extend_from_slice(b"\xff\xfe\"}\n");
+            }
             _ => input.extend_from_slice(format!("{{\"id\": \"d{i}\", \"date\": \"soon\", \"text\": \"x\"}}\n").as_bytes()),
         }
     }
