@@ -542,7 +542,10 @@ fn read(
                 .as_ref()
                 .is_some_and(|c| c.find(gap).is_some_and(|m| m.start() == 0 && m.end() == gap.len()));
             // ومتمردي حركة طالبان: a conjoined noun before the next name joins it too.
-            let conjoined_noun = !gap.contains(' ') && gap.starts_with('و') && gap.chars().count() > 2;
+            // ووزراء خارجية دول مجلس التعاون: up to three words opened by و.
+            let conjoined_noun = gap.split_whitespace().count() <= 3
+                && gap.starts_with('و')
+                && gap.chars().take_while(|c| !c.is_whitespace()).count() > 2;
             gap.is_empty() && (prefix.starts_with('و') || prefix.is_empty()) || coord || conjoined_noun
         });
         if joined {
@@ -588,12 +591,24 @@ fn read(
             while let Some(&(ts, _)) = sent.transparent.iter().find(|&&(ts, te)| ts < cut && te >= cut.saturating_sub(1) && te <= cut) {
                 cut = ts;
             }
-            let mut words = norm[ss..cut].split_whitespace().rev();
-            let w1 = words.next().unwrap_or("");
-            let w2 = words.next().unwrap_or("");
-            (!prefix.is_empty() && is_marker(prefix.trim_start_matches('و')))
-                || is_marker(w1)
-                || (is_determiner(w1) && is_marker(w2))
+            // Walk back over determiners and fillers (مع صاحب السمو الملكي الأمير ...).
+            let skippable = |w: &str| is_determiner(w) || profile.fillers.iter().any(|f| f == w);
+            let found_marker = norm[ss..cut]
+                .split_whitespace()
+                .rev()
+                .take(5)
+                .try_for_each(|w| {
+                    if is_marker(w) {
+                        Err(true)
+                    } else if skippable(w) {
+                        Ok(())
+                    } else {
+                        Err(false)
+                    }
+                })
+                .err()
+                .unwrap_or(false);
+            (!prefix.is_empty() && is_marker(prefix.trim_start_matches('و'))) || found_marker
         })
     });
     let after_groups: Vec<&Vec<Actor>> = if rule.after > 0 {

@@ -10,32 +10,35 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0usize;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let end_here = match c {
-            '\n' => Some(i),
-            '!' | '?' | '؟' => Some(i + c.len_utf8()),
-            '.' => {
-                if is_abbreviation_dot(text, i) {
-                    None
-                } else {
-                    // Take a run of dots and closing quotes with the sentence.
-                    let mut e = i + 1;
-                    while e < bytes.len() && matches!(bytes[e], b'.' | b'"' | b'\'' | b')') {
-                        e += 1;
-                    }
-                    while iter.peek().is_some_and(|&(j, _)| j < e) {
-                        iter.next();
-                    }
-                    Some(e)
-                }
+    let mut i = 0usize;
+    // A byte loop: every boundary is ASCII or `؟` (D8 9F), and UTF-8 never has those bytes
+    // inside another character.
+    while i < bytes.len() {
+        let end = match bytes[i] {
+            b'\n' => {
+                push_trimmed(text, start, i, &mut out);
+                start = i + 1;
+                i += 1;
+                continue;
             }
-            _ => None,
+            b'!' | b'?' => i + 1,
+            0xD8 if bytes.get(i + 1) == Some(&0x9F) => i + 2,
+            b'.' if !is_abbreviation_dot(text, i) => {
+                // Take a run of dots and closing quotes with the sentence.
+                let mut e = i + 1;
+                while e < bytes.len() && matches!(bytes[e], b'.' | b'"' | b'\'' | b')') {
+                    e += 1;
+                }
+                e
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
         };
-        if let Some(e) = end_here {
-            push_trimmed(text, start, e, &mut out);
-            start = if c == '\n' { i + 1 } else { e };
-        }
+        push_trimmed(text, start, end, &mut out);
+        start = end;
+        i = end;
     }
     push_trimmed(text, start, text.len(), &mut out);
     out
