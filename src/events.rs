@@ -807,6 +807,11 @@ fn read(
     } else if let Some(c) = cue(&profile.planned) {
         modality = Modality::Planned;
         t.modality = format!("planned (cue `{c}`)");
+    } else if let Some(c) = cue(&profile.hedged)
+        .filter(|_| profile.present_trigger.as_ref().is_some_and(|r| r.is_match(trig_text)))
+    {
+        modality = Modality::Planned;
+        t.modality = format!("planned (`{c}` before a present verb: possible, not yet real)");
     } else if profile.planned_trigger.as_ref().is_some_and(|r| r.is_match(trig_text)) {
         modality = Modality::Planned;
         t.modality = "planned (future form of the trigger)".into();

@@ -186,6 +186,9 @@ pub struct Profile {
     pub planned_after: Vec<Regex>,
     /// A trigger in the present tense; with "today" it is planned (يلتقي اليوم).
     pub present_trigger: Option<Regex>,
+    /// Cues before a present-tense trigger that make it possible, not yet real (قد يلتقي):
+    /// coded as planned. Before a past tense they assert it (قد التقى, كان ... قد زار).
+    pub hedged: Vec<Regex>,
     /// How many tokens before the trigger modality cues are looked for.
     pub window: usize,
     /// Text right before a place that makes it a location (في, ب, in, at).
@@ -249,6 +252,8 @@ struct RawProfile {
     planned_after: Vec<Spanned<String>>,
     #[serde(default)]
     present_trigger: Option<Spanned<String>>,
+    #[serde(default)]
+    hedged: Vec<Spanned<String>>,
     #[serde(default)]
     window: Option<usize>,
     #[serde(default)]
@@ -489,6 +494,7 @@ pub fn load(
                 planned_trigger: p.planned_trigger.as_ref().and_then(|r| compile(&mut sink, r, "planned_trigger", false)),
                 planned_after: p.planned_after.iter().filter_map(|r| compile(&mut sink, r, "planned_after cue", true)).collect(),
                 present_trigger: p.present_trigger.as_ref().and_then(|r| compile(&mut sink, r, "present_trigger", false)),
+                hedged: p.hedged.iter().filter_map(|r| compile(&mut sink, r, "hedged cue", true)).collect(),
                 window: p.window.unwrap_or(4),
                 location_prep: p.location_prep.as_ref().and_then(|r| compile(&mut sink, r, "location_prep", false)),
                 topic_nouns: p.topic_nouns.iter().map(|w| normalize_key(w)).collect(),
