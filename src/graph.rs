@@ -157,12 +157,14 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
-/// The date an event is filed under: its document's date, else the start of its own time.
+/// The date an event is filed under: the first day of its own time when the text gives one
+/// (the Moscow talks of a 23 July report happened on 15 July), else its document's date.
 pub fn event_date<'a>(record: &'a Record, event: &'a EventRecord) -> Option<&'a str> {
-    record
-        .date
-        .as_deref()
-        .or_else(|| event.time.as_ref().and_then(|t| t.start.as_deref()))
+    event
+        .time
+        .as_ref()
+        .and_then(|t| t.start.as_deref())
+        .or(record.date.as_deref())
 }
 
 /// A node: an entity, or in the country view a state or international organisation.
