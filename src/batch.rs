@@ -267,12 +267,14 @@ pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
 /// Reads every input line by line and sends the lines, holding at most `2 × chunk_bytes` of
 /// unprocessed input; stops when the receiver hangs up.
 fn read_lines(inputs: Vec<Box<dyn BufRead + Send>>, opts: &Options, tx: &mpsc::Sender<Msg>, in_flight: &InFlight) {
-    let mut capacity = 4096;
+    // One scratch buffer grows to the longest line; each line leaves in an allocation of its own
+    // size (sizing them by the longest line seen would keep asking the system for fresh pages).
+    let mut scratch = Vec::new();
     for (input, mut reader) in inputs.into_iter().enumerate() {
         let mut line_no = 0usize;
         loop {
-            let mut buf = Vec::with_capacity(capacity);
-            let msg = match read_line(&mut *reader, opts.max_line_bytes, &mut buf) {
+            scratch.clear();
+            let msg = match read_line(&mut *reader, opts.max_line_bytes, &mut scratch) {
                 Err(e) => Msg::Failed(e),
                 Ok(None) => break,
                 Ok(Some(Err(size))) => {
@@ -282,11 +284,10 @@ fn read_lines(inputs: Vec<Box<dyn BufRead + Send>>, opts: &Options, tx: &mpsc::S
                 Ok(Some(Ok(range))) => {
                     line_no += 1;
                     let bytes = range.len() + 1;
-                    if buf.iter().all(u8::is_ascii_whitespace) {
+                    if scratch.iter().all(u8::is_ascii_whitespace) {
                         Msg::Blank(bytes)
                     } else {
-                        capacity = capacity.max(buf.len().next_power_of_two()).min(1 << 20);
-                        Msg::Line(input, line_no, Ok(buf), bytes)
+                        Msg::Line(input, line_no, Ok(scratch.as_slice().into()), bytes)
                     }
                 }
             };
