@@ -13,7 +13,8 @@ use std::io::Cursor;
 use std::sync::atomic::AtomicBool;
 
 fn corpus() -> bench::Corpus {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/news/ar-news-2015.jsonl");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/news/ar-news-2015.jsonl");
     match std::fs::read(&path) {
         Ok(bytes) => {
             // Whole lines up to 2 MB.
@@ -45,13 +46,28 @@ fn stages(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(data.text_bytes() as u64));
     group.sample_size(10);
     group.bench_function("raw scan, aho-corasick", |b| {
-        b.iter(|| normalized.iter().map(|n| aho.raw_count(n.as_str())).sum::<usize>())
+        b.iter(|| {
+            normalized
+                .iter()
+                .map(|n| aho.raw_count(n.as_str()))
+                .sum::<usize>()
+        })
     });
     group.bench_function("raw scan, daachorse", |b| {
-        b.iter(|| normalized.iter().map(|n| daac.raw_count(n.as_str())).sum::<usize>())
+        b.iter(|| {
+            normalized
+                .iter()
+                .map(|n| daac.raw_count(n.as_str()))
+                .sum::<usize>()
+        })
     });
     group.bench_function("normalise", |b| {
-        b.iter(|| texts.iter().map(|t| normalize(t).as_str().len()).sum::<usize>())
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| normalize(t).as_str().len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("normalise + match + resolve", |b| {
         b.iter(|| {
@@ -61,8 +77,12 @@ fn stages(c: &mut Criterion) {
                     let n = normalize(t);
                     let norm = n.as_str();
                     let sentences = segment::sentences(norm);
-                    let hits = engine.matcher().hits(g, norm, t, |s, e| n.original_span(t, s, e));
-                    resolve::resolve(g, norm, &hits, &sentences, None).mentions.len()
+                    let hits = engine
+                        .matcher()
+                        .hits(g, norm, t, |s, e| n.original_span(t, s, e));
+                    resolve::resolve(g, norm, &hits, &sentences, None)
+                        .mentions
+                        .len()
                 })
                 .sum::<usize>()
         })
@@ -71,38 +91,50 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             texts
                 .iter()
-                .map(|t| engine.analyse(&Document::new("b", t), false).map_or(0, |a| a.events.len()))
+                .map(|t| {
+                    engine
+                        .analyse(&Document::new("b", t), false)
+                        .map_or(0, |a| a.events.len())
+                })
                 .sum::<usize>()
         })
     });
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("threads start");
-        group.bench_function(format!("batch, JSON in and out, {threads} thread(s)"), |b| {
-            b.iter_batched(
-                || Cursor::new(data.jsonl.clone()),
-                |input| {
-                    pool.install(|| {
-                        let stop = AtomicBool::new(false);
-                        batch::run(
-                            &engine,
-                            vec![("bench".into(), Box::new(input))],
-                            &mut std::io::sink(),
-                            &batch::Options::default(),
-                            &stop,
-                            |_| {},
-                        )
-                        .map(|s| s.events)
-                    })
-                },
-                BatchSize::LargeInput,
-            )
-        });
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("threads start");
+        group.bench_function(
+            format!("batch, JSON in and out, {threads} thread(s)"),
+            |b| {
+                b.iter_batched(
+                    || Cursor::new(data.jsonl.clone()),
+                    |input| {
+                        pool.install(|| {
+                            let stop = AtomicBool::new(false);
+                            batch::run(
+                                &engine,
+                                vec![("bench".into(), Box::new(input))],
+                                &mut std::io::sink(),
+                                &batch::Options::default(),
+                                &stop,
+                                |_| {},
+                            )
+                            .map(|s| s.events)
+                        })
+                    },
+                    BatchSize::LargeInput,
+                )
+            },
+        );
     }
     group.finish();
 
     let mut group = c.benchmark_group("build");
     group.sample_size(10);
-    group.bench_function("engine (embedded data)", |b| b.iter(|| black_box(Engine::builder().build())));
+    group.bench_function("engine (embedded data)", |b| {
+        b.iter(|| black_box(Engine::builder().build()))
+    });
     group.bench_function("automaton, daachorse", |b| {
         b.iter(|| black_box(Matcher::with_backend(g, Backend::Daachorse)))
     });

@@ -188,11 +188,21 @@ fn error_line(id: Option<&serde_json::Value>, line: usize, source: &str, msg: &s
 }
 
 /// The output line for one input line, and whether it failed, and its counts.
-fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize>) -> (String, bool, usize, usize) {
+fn process(
+    engine: &Engine,
+    source: &str,
+    n: usize,
+    line: &Result<Vec<u8>, usize>,
+) -> (String, bool, usize, usize) {
     let bytes = match line {
         Err(size) => {
             return (
-                error_line(None, n, source, &format!("line is {size} bytes, over the limit; not parsed")),
+                error_line(
+                    None,
+                    n,
+                    source,
+                    &format!("line is {size} bytes, over the limit; not parsed"),
+                ),
                 true,
                 0,
                 0,
@@ -208,16 +218,28 @@ fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize
                 .ok()
                 .and_then(|d| d.id);
             return (
-                error_line(id.as_ref(), n, source, &format!("invalid UTF-8 at byte {}", e.valid_up_to())),
+                error_line(
+                    id.as_ref(),
+                    n,
+                    source,
+                    &format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                ),
+                true,
+                0,
+                0,
+            );
+        }
+    };
+    let doc: InputDoc = match serde_json::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            return (
+                error_line(None, n, source, &format!("invalid JSON: {e}")),
                 true,
                 0,
                 0,
             )
         }
-    };
-    let doc: InputDoc = match serde_json::from_str(text) {
-        Ok(d) => d,
-        Err(e) => return (error_line(None, n, source, &format!("invalid JSON: {e}")), true, 0, 0),
     };
     let id_string = match &doc.id {
         Some(serde_json::Value::String(s)) => s.clone(),
@@ -225,7 +247,12 @@ fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize
         _ => format!("{source}:{n}"),
     };
     let Some(body) = doc.text.as_deref() else {
-        return (error_line(doc.id.as_ref(), n, source, "no `text` field"), true, 0, 0);
+        return (
+            error_line(doc.id.as_ref(), n, source, "no `text` field"),
+            true,
+            0,
+            0,
+        );
     };
     let date = match doc.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
@@ -233,7 +260,12 @@ fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize
             Some(x) => Some(x),
             None => {
                 return (
-                    error_line(doc.id.as_ref(), n, source, &format!("`{d}` is not a date (YYYY-MM-DD)")),
+                    error_line(
+                        doc.id.as_ref(),
+                        n,
+                        source,
+                        &format!("`{d}` is not a date (YYYY-MM-DD)"),
+                    ),
                     true,
                     0,
                     0,
@@ -251,10 +283,20 @@ fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize
             let (ev, en) = (rec.events.len(), rec.entities.len());
             match serde_json::to_string(&rec) {
                 Ok(s) => (s, false, ev, en),
-                Err(e) => (error_line(doc.id.as_ref(), n, source, &e.to_string()), true, 0, 0),
+                Err(e) => (
+                    error_line(doc.id.as_ref(), n, source, &e.to_string()),
+                    true,
+                    0,
+                    0,
+                ),
             }
         }
-        Err(e) => (error_line(doc.id.as_ref(), n, source, &e.to_string()), true, 0, 0),
+        Err(e) => (
+            error_line(doc.id.as_ref(), n, source, &e.to_string()),
+            true,
+            0,
+            0,
+        ),
     }
 }
 
@@ -266,7 +308,12 @@ pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
 
 /// Reads every input line by line and sends the lines, holding at most `2 × chunk_bytes` of
 /// unprocessed input; stops when the receiver hangs up.
-fn read_lines(inputs: Vec<Box<dyn BufRead + Send>>, opts: &Options, tx: &mpsc::Sender<Msg>, in_flight: &InFlight) {
+fn read_lines(
+    inputs: Vec<Box<dyn BufRead + Send>>,
+    opts: &Options,
+    tx: &mpsc::Sender<Msg>,
+    in_flight: &InFlight,
+) {
     // One scratch buffer grows to the longest line; each line leaves in an allocation of its own
     // size (sizing them by the longest line seen would keep asking the system for fresh pages).
     let mut scratch = Vec::new();
@@ -292,7 +339,10 @@ fn read_lines(inputs: Vec<Box<dyn BufRead + Send>>, opts: &Options, tx: &mpsc::S
                 }
             };
             let failed = matches!(msg, Msg::Failed(_));
-            if !in_flight.acquire(msg.bytes(), 2 * opts.chunk_bytes) || tx.send(msg).is_err() || failed {
+            if !in_flight.acquire(msg.bytes(), 2 * opts.chunk_bytes)
+                || tx.send(msg).is_err()
+                || failed
+            {
                 return;
             }
         }
@@ -324,7 +374,17 @@ pub fn run<W: Write>(
     // Not scoped: a reader blocked on a terminal or a silent pipe must not keep an interrupted
     // run from ending.
     let reader = std::thread::spawn(move || read_lines(readers, &reader_opts, &tx, &reader_flight));
-    let result = run_lines(engine, &names, &rx, out, opts, stop, &in_flight, &mut summary, &mut progress);
+    let result = run_lines(
+        engine,
+        &names,
+        &rx,
+        out,
+        opts,
+        stop,
+        &in_flight,
+        &mut summary,
+        &mut progress,
+    );
     in_flight.close();
     drop(rx);
     if result.is_ok() && !summary.interrupted && !(opts.fail_fast && summary.failed > 0) {
@@ -378,6 +438,7 @@ fn run_lines<W: Write>(
             summary.interrupted = true;
             return Ok(());
         }
+        if std::env::var_os("MAJLIS_DEBUG_CHUNKS").is_some() { eprintln!("chunk {}", chunk.len()); }
         let results: Vec<Option<(String, bool, usize, usize)>> = chunk
             .par_iter()
             .map(|m| match m {

@@ -247,7 +247,8 @@ pub fn run(corpus: &Corpus, repeat: usize, threads: &[usize]) -> Result<Report, 
         let measured = best(repeat, || {
             pool.install(|| {
                 let stop = AtomicBool::new(false);
-                let input: Box<dyn io::BufRead + Send> = Box::new(Cursor::new(corpus.jsonl.clone()));
+                let input: Box<dyn io::BufRead + Send> =
+                    Box::new(Cursor::new(corpus.jsonl.clone()));
                 batch::run(
                     &engine,
                     vec![("bench".into(), input)],
@@ -292,7 +293,11 @@ pub fn stream(exe: &Path, file: &Path, threads: usize) -> io::Result<(Duration, 
         if let Some(s) = child.try_wait()? {
             break s;
         }
-        if let Some(kb) = std::fs::read_to_string(&status_file).ok().as_deref().and_then(high_water_kb) {
+        if let Some(kb) = std::fs::read_to_string(&status_file)
+            .ok()
+            .as_deref()
+            .and_then(high_water_kb)
+        {
             peak = Some(kb);
         }
         std::thread::sleep(Duration::from_millis(5));

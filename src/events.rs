@@ -658,6 +658,20 @@ fn read(
                 participants.extend(ids(m));
                 note_accept(m, "partner (after the marker)", t);
             }
+            // "التقى كلا من X وY", "met both X and Y": كلا (accusative) and "both" after a verb
+            // mark its object; without a subject there is no meeting between X and Y. (كل من,
+            // nominative, is a subject: اتفقت كل من واشنطن وموسكو.)
+            let object_only = before_group.is_none()
+                && marked.is_none()
+                && after_groups.first().is_some_and(|g| {
+                    norm[trig.1..group_start(g)]
+                        .split_whitespace()
+                        .any(|w| w == "كلا" || w == "both")
+                });
+            if object_only {
+                t.outcome = "the group after the trigger is its object (كلا من, both), and there is no subject".into();
+                return None;
+            }
             if rule.partner_after {
                 for g in &after_groups {
                     if distinct(&participants) >= 2 {

@@ -197,7 +197,9 @@ impl Matcher {
                 if !prefix_allowed(surface, flags & ARTICLE != 0, prefix) {
                     continue;
                 }
-                if (surface.upper || surface.capitalised) && !case_ok(surface, original, origin_of(s, e)) {
+                if (surface.upper || surface.capitalised)
+                    && !case_ok(surface, original, origin_of(s, e))
+                {
                     continue;
                 }
                 out.push(Hit {
@@ -244,11 +246,7 @@ fn prefix_allowed(surface: &Surface, article: bool, prefix: &str) -> bool {
     if !surface.clitics {
         return false;
     }
-    let allowed = if article {
-        ARTICLE_PREFIXES
-    } else {
-        PREFIXES
-    };
+    let allowed = if article { ARTICLE_PREFIXES } else { PREFIXES };
     allowed.contains(&prefix)
 }
 

@@ -197,7 +197,8 @@ const KEPT_ARABIC: [u64; 2] = {
     let mut bits = [0u64; 2];
     let mut cp = 0x600u32;
     while cp < 0x680 {
-        let kept = matches!(cp, 0x621 | 0x624 | 0x626..=0x628 | 0x62A..=0x63A | 0x641..=0x648 | 0x64A);
+        let kept =
+            matches!(cp, 0x621 | 0x624 | 0x626..=0x628 | 0x62A..=0x63A | 0x641..=0x648 | 0x64A);
         if kept {
             bits[((cp - 0x600) >> 6) as usize] |= 1 << (cp & 63);
         }
@@ -273,6 +274,7 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 /// `char::is_alphanumeric` for U+0000..U+07FF, one bit per code point (checked by a test).
+#[rustfmt::skip]
 const WORD_BITS: [u64; 32] = [
     0x03ff000000000000, 0x07fffffe07fffffe, 0x762c040000000000, 0xff7fffffff7fffff,
     0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff,
@@ -309,7 +311,10 @@ mod tests {
             let c = char::from_u32(cp).unwrap();
             let fast = (KEPT_ARABIC[((cp - 0x600) >> 6) as usize] >> (cp & 63)) & 1 == 1;
             if fast {
-                assert!(matches!(fold_char(c), Fold::Char(f) if f == c), "U+{cp:04X}");
+                assert!(
+                    matches!(fold_char(c), Fold::Char(f) if f == c),
+                    "U+{cp:04X}"
+                );
             }
         }
     }

@@ -5,6 +5,8 @@
 //! (`U.S.`, `أ.ف.ب`) or after a few common English abbreviations (`Mr.`, `Dr.`). The Arabic comma
 //! never ends a sentence: Arabic chains clauses with `، و…`.
 
+use crate::normalize::is_word_char;
+
 /// Byte ranges of the sentences of a normalised text, without the trailing boundary spaces.
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
@@ -65,7 +67,7 @@ fn is_abbreviation_dot(text: &str, i: usize) -> bool {
     }
     // A one-letter word before the dot: U.S., أ.ف.ب, J. Smith
     let word: &str = before
-        .rsplit(|c: char| !c.is_alphanumeric())
+        .rsplit(|c: char| !is_word_char(c))
         .next()
         .unwrap_or("");
     if word.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
@@ -74,8 +76,21 @@ fn is_abbreviation_dot(text: &str, i: usize) -> bool {
     }
     matches!(
         word,
-        "mr" | "mrs" | "ms" | "dr" | "st" | "gen" | "lt" | "col" | "sen" | "rep" | "gov" | "prof"
-            | "jr" | "sr" | "vs" | "no"
+        "mr" | "mrs"
+            | "ms"
+            | "dr"
+            | "st"
+            | "gen"
+            | "lt"
+            | "col"
+            | "sen"
+            | "rep"
+            | "gov"
+            | "prof"
+            | "jr"
+            | "sr"
+            | "vs"
+            | "no"
     )
 }
 
@@ -105,6 +120,9 @@ mod tests {
 
     #[test]
     fn arabic_comma_is_not_a_boundary() {
-        assert_eq!(texts("قال كيري، يوم امس، انه"), vec!["قال كيري، يوم امس، انه"]);
+        assert_eq!(
+            texts("قال كيري، يوم امس، انه"),
+            vec!["قال كيري، يوم امس، انه"]
+        );
     }
 }

@@ -35,9 +35,14 @@ const SENTENCE: &str = "التقى وزير الخارجية الأمريكي ج
 /// Every output line parses as JSON and the output ends with a line break.
 fn whole_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
     let text = String::from_utf8(stdout.to_vec()).expect("output is UTF-8");
-    assert!(text.is_empty() || text.ends_with('\n'), "output ends inside a line");
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "output ends inside a line"
+    );
     text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a whole JSON line ({e}): {l}")))
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not a whole JSON line ({e}): {l}"))
+        })
         .collect()
 }
 
@@ -46,13 +51,27 @@ fn an_enormous_line_becomes_an_error_record_and_the_run_goes_on() {
     let mut input = doc("a", SENTENCE);
     input.push_str(&doc("big", &SENTENCE.repeat(200)));
     input.push_str(&doc("c", SENTENCE));
-    let o = run(&["extract", "--jsonl", "--max-bytes", "4000"], input.into_bytes());
-    assert_eq!(o.status.code(), Some(1), "a failed document makes the exit code 1");
+    let o = run(
+        &["extract", "--jsonl", "--max-bytes", "4000"],
+        input.into_bytes(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a failed document makes the exit code 1"
+    );
     let lines = whole_lines(&o.stdout);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["id"], "a");
     assert_eq!(lines[1]["line"], 2);
-    assert!(lines[1]["error"].as_str().unwrap().contains("over the limit"), "{}", lines[1]);
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("over the limit"),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines[2]["id"], "c");
     assert!(!lines[2]["entities"].as_array().unwrap().is_empty());
 }
@@ -69,15 +88,31 @@ fn a_line_larger_than_the_default_limit_is_never_held_whole() {
     assert_eq!(o.status.code(), Some(1));
     let lines = whole_lines(&o.stdout);
     assert_eq!(lines.len(), 3);
-    assert!(lines[1]["error"].as_str().unwrap().contains("over the limit"), "{}", lines[1]);
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("over the limit"),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines[2]["id"], "c");
 }
 
 #[test]
 fn a_line_without_a_final_break_and_crlf_lines_are_documents() {
-    let input = format!("{}\r\n{}", doc("a", "Moscow").trim_end(), doc("b", "Paris").trim_end());
+    let input = format!(
+        "{}\r\n{}",
+        doc("a", "Moscow").trim_end(),
+        doc("b", "Paris").trim_end()
+    );
     let o = run(&["extract", "--jsonl"], input.into_bytes());
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let lines = whole_lines(&o.stdout);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["id"], "b");
@@ -95,7 +130,9 @@ fn every_fault_at_once_keeps_input_order() {
                 input.extend_from_slice(format!("{{\"id\": \"d{i}\", \"text\": \"").as_bytes());
                 input.extend_from_slice(b"\xff\xfe\"}\n");
             }
-            _ => input.extend_from_slice(format!("{{\"id\": \"d{i}\", \"date\": \"soon\", \"text\": \"x\"}}\n").as_bytes()),
+            _ => input.extend_from_slice(
+                format!("{{\"id\": \"d{i}\", \"date\": \"soon\", \"text\": \"x\"}}\n").as_bytes(),
+            ),
         }
     }
     let o = run(&["extract", "--jsonl", "--threads", "2"], input);
@@ -167,8 +204,16 @@ fn sigint_on_a_waiting_stream_stops_with_whole_lines() {
     rest.read_to_end(&mut tail).unwrap();
     assert!(tail.is_empty());
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    assert!(err.contains("2 documents") && err.contains("interrupted"), "{err}");
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("2 documents") && err.contains("interrupted"),
+        "{err}"
+    );
     drop(stdin);
 }
 
@@ -187,15 +232,26 @@ fn sigint_in_the_middle_of_a_large_batch_leaves_whole_lines() {
     });
     let (mut rest, first) = read_lines(&mut child, 1);
     interrupt(&child);
+    // Keep reading while it stops: a writer blocked on a full pipe could not finish its chunk.
+    let drain = std::thread::spawn(move || {
+        let mut tail = Vec::new();
+        rest.read_to_end(&mut tail).unwrap();
+        tail
+    });
     let status = wait(&mut child, Duration::from_secs(20));
     assert_eq!(status.code(), Some(1));
-    let mut tail = Vec::new();
-    rest.read_to_end(&mut tail).unwrap();
+    let tail = drain.join().unwrap();
     let mut all = first.concat().into_bytes();
     all.extend(tail);
     let lines = whole_lines(&all);
-    assert!(!lines.is_empty() && lines.len() < 200_000, "{} lines", lines.len());
-    assert!(lines.iter().all(|l| l["id"] == "x" && l.get("error").is_none()));
+    assert!(
+        !lines.is_empty() && lines.len() < 200_000,
+        "{} lines",
+        lines.len()
+    );
+    assert!(lines
+        .iter()
+        .all(|l| l["id"] == "x" && l.get("error").is_none()));
     feeder.join().unwrap();
 }
 
@@ -218,8 +274,17 @@ fn a_closed_pipe_ends_the_run_quietly() {
     drop(rest);
     let status = wait(&mut child, Duration::from_secs(20));
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(status.code(), Some(0), "a closed pipe is how `| head` ends: {err}");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "a closed pipe is how `| head` ends: {err}"
+    );
     feeder.join().unwrap();
 }

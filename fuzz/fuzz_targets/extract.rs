@@ -17,10 +17,18 @@ fuzz_target!(|data: &[u8]| {
     let date = chrono::NaiveDate::from_ymd_opt(2016, 7, 23);
     let mut doc = Document::new("fuzz", &text);
     doc.date = date;
-    let record = engine().extract(&doc).expect("a document under the size limit extracts");
+    let record = engine()
+        .extract(&doc)
+        .expect("a document under the size limit extracts");
     let check = |[s, e]: [usize; 2], what: &str| {
-        assert!(s <= e && e <= text.len(), "{what} span {s}..{e} out of the text");
-        assert!(text.is_char_boundary(s) && text.is_char_boundary(e), "{what} span {s}..{e} splits a character");
+        assert!(
+            s <= e && e <= text.len(),
+            "{what} span {s}..{e} out of the text"
+        );
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e),
+            "{what} span {s}..{e} splits a character"
+        );
     };
     for ent in &record.entities {
         for m in &ent.mentions {
