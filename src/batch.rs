@@ -438,7 +438,6 @@ fn run_lines<W: Write>(
             summary.interrupted = true;
             return Ok(());
         }
-        if std::env::var_os("MAJLIS_DEBUG_CHUNKS").is_some() { eprintln!("chunk {}", chunk.len()); }
         let results: Vec<Option<(String, bool, usize, usize)>> = chunk
             .par_iter()
             .map(|m| match m {
