@@ -133,11 +133,12 @@ pub struct Context<'a> {
 
 /// The language of a sentence: Arabic when it has more Arabic letters than Latin ones.
 pub fn sentence_lang(text: &str) -> Lang {
+    // Bytes, not chars: the lead bytes D8..DB start the Arabic block U+0600..U+06FF.
     let (mut ar, mut la) = (0usize, 0usize);
-    for c in text.chars() {
-        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+    for &b in text.as_bytes() {
+        if (0xD8..=0xDB).contains(&b) {
             ar += 1;
-        } else if c.is_ascii_alphabetic() {
+        } else if b.is_ascii_alphabetic() {
             la += 1;
         }
     }
@@ -209,7 +210,22 @@ struct Actor {
 /// Runs every rule over the document.
 pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::new();
+    // Mentions are sorted by start: walk them along with the sentences.
+    let mut first_mention = 0;
     for &(ss, se) in cx.sentences {
+        while first_mention < cx.mentions.len() && cx.mentions[first_mention].start < ss {
+            first_mention += 1;
+        }
+        // Every event needs two participants (a visit: a visitor and a place), so a sentence
+        // with fewer than two mentions cannot code. `explain` still shows its triggers.
+        let in_sentence = cx.mentions[first_mention..]
+            .iter()
+            .take_while(|m| m.start < se)
+            .take(2)
+            .count();
+        if in_sentence < 2 && trace.is_none() {
+            continue;
+        }
         let text = &cx.norm[ss..se];
         let lang = sentence_lang(text);
         let fired = cx.rules.fired(lang, text);
