@@ -76,9 +76,7 @@ pub(crate) fn parse_yaml<T: for<'de> Deserialize<'de>>(
     content: &str,
 ) -> Result<T, Diagnostic> {
     serde_saphyr::from_str(content).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((0, 0), |l| (l.line(), l.column()));
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         // The crate's message repeats the place; keep only the first line of it, the reason.
         let text = e.to_string();
         let message = text

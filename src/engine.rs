@@ -69,7 +69,11 @@ impl Default for EngineBuilder {
 fn embedded(dir: &Dir<'_>, prefix: &str) -> Vec<SourceFile> {
     let mut files: Vec<SourceFile> = dir
         .files()
-        .filter(|f| f.path().extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter(|f| {
+            f.path()
+                .extension()
+                .is_some_and(|e| e == "yaml" || e == "yml")
+        })
         .filter_map(|f| {
             Some(SourceFile {
                 name: format!("{prefix}/{}", f.path().display()),
@@ -384,7 +388,11 @@ impl Engine {
                         }
                         .to_string(),
                         mode: mode.map(str::to_string),
-                        context: if planned { vec!["future".into()] } else { vec![] },
+                        context: if planned {
+                            vec!["future".into()]
+                        } else {
+                            vec![]
+                        },
                     },
                     participants: ev.participants.iter().map(|&p| participant(p)).collect(),
                     location: ev.location.map(participant),
@@ -463,11 +471,7 @@ impl<'a> CharIndex<'a> {
     }
 
     fn at(&mut self, byte: usize) -> usize {
-        let (&b0, &c0) = self
-            .cache
-            .range(..=byte)
-            .next_back()
-            .unwrap_or((&0, &0));
+        let (&b0, &c0) = self.cache.range(..=byte).next_back().unwrap_or((&0, &0));
         let c = c0 + self.text[b0..byte].chars().count();
         self.cache.insert(byte, c);
         c

@@ -286,7 +286,10 @@ pub fn parse_conll(src: &str, file: &str, max_tokens: usize) -> Result<Vec<NerCh
         let mut fields = line.split_whitespace();
         // A token that is itself white space (a stray no-break space in the corpus) leaves
         // only its tag: there is no text to score, so the line is passed over.
-        if raw.starts_with(char::is_whitespace) && line.split_whitespace().count() == 1 && parse_tag(line).is_some() {
+        if raw.starts_with(char::is_whitespace)
+            && line.split_whitespace().count() == 1
+            && parse_tag(line).is_some()
+        {
             continue;
         }
         let (Some(token), Some(tag)) = (fields.next(), fields.next_back()) else {
@@ -830,7 +833,12 @@ pub fn resolve_sentences(
                         ),
                     ));
                 }
-                let byte = |n: usize| article.char_indices().nth(n).map_or(article.len(), |(b, _)| b);
+                let byte = |n: usize| {
+                    article
+                        .char_indices()
+                        .nth(n)
+                        .map_or(article.len(), |(b, _)| b)
+                };
                 article_ref = Some((doc.clone(), byte(offset), byte(offset + length)));
                 (format!("{doc}@{offset}"), text)
             }
@@ -1446,7 +1454,11 @@ pub fn events(
                     return Ok(r
                         .events
                         .iter()
-                        .filter(|e| e.evidence.iter().any(|x| x.sentence[0] < *end && *start < x.sentence[1]))
+                        .filter(|e| {
+                            e.evidence
+                                .iter()
+                                .any(|x| x.sentence[0] < *end && *start < x.sentence[1])
+                        })
                         .map(PredEvent::from)
                         .collect());
                 }

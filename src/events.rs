@@ -185,7 +185,12 @@ fn gap_skipping(
         if !w.chars().any(char::is_alphanumeric) {
             continue;
         }
-        if sent.transparent.iter().chain(extra).any(|&(s, e)| s <= start && start < e) {
+        if sent
+            .transparent
+            .iter()
+            .chain(extra)
+            .any(|&(s, e)| s <= start && start < e)
+        {
             continue;
         }
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
@@ -288,7 +293,10 @@ impl Sentence {
             let m = &cx.mentions[i];
             in_sentence.iter().any(|&j| {
                 let o = &cx.mentions[j];
-                j != i && o.start <= m.start && m.end <= o.end && (o.end - o.start) > (m.end - m.start)
+                j != i
+                    && o.start <= m.start
+                    && m.end <= o.end
+                    && (o.end - o.start) > (m.end - m.start)
             })
         };
         // Topics: a country right after (Arabic) or before (English) a topic noun.
@@ -299,10 +307,18 @@ impl Sentence {
                 continue;
             }
             let before = norm[ss..m.token_start].trim_end();
-            let before = ["شرق", "غرب", "شمال", "جنوب", "وسط", "east", "west", "north", "south", "eastern", "western", "northern", "southern"]
-                .iter()
-                .find_map(|d| before.strip_suffix(d).filter(|b| b.ends_with(' ')).map(str::trim_end))
-                .unwrap_or(before);
+            let before = [
+                "شرق", "غرب", "شمال", "جنوب", "وسط", "east", "west", "north", "south", "eastern",
+                "western", "northern", "southern",
+            ]
+            .iter()
+            .find_map(|d| {
+                before
+                    .strip_suffix(d)
+                    .filter(|b| b.ends_with(' '))
+                    .map(str::trim_end)
+            })
+            .unwrap_or(before);
             let before = before
                 .strip_suffix(" في")
                 .or_else(|| before.strip_suffix(" in"))
@@ -310,8 +326,14 @@ impl Sentence {
                 .unwrap_or(before)
                 .trim_end();
             let after = norm[m.end..se].trim_start();
-            let noun_before = profile.topic_nouns.iter().find(|n| ends_with_word(before, n));
-            let noun_after = profile.topic_nouns.iter().find(|n| starts_with_word(after, n));
+            let noun_before = profile
+                .topic_nouns
+                .iter()
+                .find(|n| ends_with_word(before, n));
+            let noun_after = profile
+                .topic_nouns
+                .iter()
+                .find(|n| starts_with_word(after, n));
             if let Some(n) = noun_before {
                 // `before` is a prefix of the sentence: the noun ends where it ends.
                 topics.push(((ss + before.len() - n.len(), m.end), i));
@@ -356,8 +378,14 @@ impl Sentence {
             let mut token_start = m.token_start;
             if m.via == MentionVia::Adjective {
                 let before = norm[ss..m.token_start].trim_end();
-                let actor_noun = profile.actor_nouns.iter().find(|n| ends_with_word(before, n));
-                let title_country = cx.titles.iter().any(|t| t.person.is_none() && t.country.is_some() && t.phrase.1 == m.end);
+                let actor_noun = profile
+                    .actor_nouns
+                    .iter()
+                    .find(|n| ends_with_word(before, n));
+                let title_country = cx
+                    .titles
+                    .iter()
+                    .any(|t| t.person.is_none() && t.country.is_some() && t.phrase.1 == m.end);
                 match actor_noun {
                     // الحكومة الأفغانية: the actor starts at its noun, where a marker (بين)
                     // or a conjunction stands before it.
@@ -408,10 +436,34 @@ impl Sentence {
 fn is_determiner(w: &str) -> bool {
     matches!(
         w,
-        "his" | "her" | "its" | "their" | "the" | "a" | "both" | "leaders" | "officials"
-            | "representatives" | "ministers" | "presidents" | "delegations" | "كل" | "كلا"
-            | "من" | "زعيمي" | "زعماء" | "رئيسي" | "رؤساء" | "وزيري" | "وزراء" | "قاده"
-            | "ممثلي" | "مسؤولي" | "وفدي" | "نظرائه" | "نظيريه"
+        "his"
+            | "her"
+            | "its"
+            | "their"
+            | "the"
+            | "a"
+            | "both"
+            | "leaders"
+            | "officials"
+            | "representatives"
+            | "ministers"
+            | "presidents"
+            | "delegations"
+            | "كل"
+            | "كلا"
+            | "من"
+            | "زعيمي"
+            | "زعماء"
+            | "رئيسي"
+            | "رؤساء"
+            | "وزيري"
+            | "وزراء"
+            | "قاده"
+            | "ممثلي"
+            | "مسؤولي"
+            | "وفدي"
+            | "نظرائه"
+            | "نظيريه"
     )
 }
 
@@ -424,7 +476,11 @@ fn ends_with_word(s: &str, w: &str) -> bool {
 }
 
 fn starts_with_word(s: &str, w: &str) -> bool {
-    s.starts_with(w) && s[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+    s.starts_with(w)
+        && s[w.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// True when a location preposition stands right before the mention (up to two words between:
@@ -447,10 +503,16 @@ fn location_prep(profile: &Profile, norm: &str, ss: usize, m: &Mention) -> bool 
     // words[0] is the last word, words[1] the one before, ...
     for n in 0..words.len().min(3) {
         let w = words[n];
-        if prep.find(w).is_some_and(|x| x.start() == 0 && x.end() == w.len()) {
+        if prep
+            .find(w)
+            .is_some_and(|x| x.start() == 0 && x.end() == w.len())
+        {
             // Words between must not be verbs of movement or actors: keep it to nouns and
             // adjectives of the place (العاصمة النمساوية, the Austrian capital).
-            return n == 0 || words[..n].iter().all(|x| !x.chars().any(|c| c.is_ascii_digit()));
+            return n == 0
+                || words[..n]
+                    .iter()
+                    .all(|x| !x.chars().any(|c| c.is_ascii_digit()));
         }
     }
     false
@@ -471,7 +533,10 @@ fn read(
     if let Some(req) = &rule.requires {
         let window_end = next_tokens_end(norm, trig.1, se, rule.requires_within);
         if !req.is_match(&norm[trig.1..window_end]) {
-            t.outcome = format!("`requires` found nothing within {} tokens after the trigger", rule.requires_within);
+            t.outcome = format!(
+                "`requires` found nothing within {} tokens after the trigger",
+                rule.requires_within
+            );
             return None;
         }
     }
@@ -486,16 +551,15 @@ fn read(
     }
     // Actors usable by this rule; capitals become their state where allowed.
     let visited = if rule.location == LocationMode::Visited {
-        sent.places
-            .iter()
-            .map(|&(i, _)| i)
-            .find(|&i| {
-                // The first place after the trigger: right after it (زار موسكو) or after the
-                // subject in a verb-first sentence (زار الرئيس ... موسكو, وصل ... إلى القاهرة).
-                let m = &cx.mentions[i];
-                let names: Vec<(usize, usize)> = sent.actors.iter().map(|a| (a.token_start, a.end)).collect();
-                m.token_start >= trig.1 && gap_skipping(norm, sent, profile, trig.1, m.token_start, &names) <= 6
-            })
+        sent.places.iter().map(|&(i, _)| i).find(|&i| {
+            // The first place after the trigger: right after it (زار موسكو) or after the
+            // subject in a verb-first sentence (زار الرئيس ... موسكو, وصل ... إلى القاهرة).
+            let m = &cx.mentions[i];
+            let names: Vec<(usize, usize)> =
+                sent.actors.iter().map(|a| (a.token_start, a.end)).collect();
+            m.token_start >= trig.1
+                && gap_skipping(norm, sent, profile, trig.1, m.token_start, &names) <= 6
+        })
     } else {
         None
     };
@@ -553,16 +617,18 @@ fn read(
         let joined = groups.last().and_then(|g| g.last()).is_some_and(|prev| {
             let gap = norm[prev.end..a.token_start].trim();
             let prefix = &norm[a.token_start..a.start];
-            let coord = profile
-                .coordination
-                .as_ref()
-                .is_some_and(|c| c.find(gap).is_some_and(|m| m.start() == 0 && m.end() == gap.len()));
+            let coord = profile.coordination.as_ref().is_some_and(|c| {
+                c.find(gap)
+                    .is_some_and(|m| m.start() == 0 && m.end() == gap.len())
+            });
             // ومتمردي حركة طالبان: a conjoined noun before the next name joins it too.
             // ووزراء خارجية دول مجلس التعاون: up to three words opened by و.
             let conjoined_noun = gap.split_whitespace().count() <= 3
                 && gap.starts_with('و')
                 && gap.chars().take_while(|c| !c.is_whitespace()).count() > 2;
-            gap.is_empty() && (prefix.starts_with('و') || prefix.is_empty()) || coord || conjoined_noun
+            gap.is_empty() && (prefix.starts_with('و') || prefix.is_empty())
+                || coord
+                || conjoined_noun
         });
         if joined {
             if let Some(last) = groups.last_mut() {
@@ -578,14 +644,20 @@ fn read(
         groups
             .iter()
             .rev()
-            .find(|g| group_end(g) <= trig.0 && gap(norm, sent, profile, group_end(g), trig.0) <= rule.before)
+            .find(|g| {
+                group_end(g) <= trig.0
+                    && gap(norm, sent, profile, group_end(g), trig.0) <= rule.before
+            })
             .filter(|g| {
                 // "قال الجبير إن ...", "said that ...": the speaker before a bare
                 // complementiser is not the subject of what follows (أنه, "that he" are).
                 let words: Vec<&str> = norm[group_end(g)..trig.0].split_whitespace().collect();
                 !words.iter().enumerate().any(|(i, w)| {
                     matches!(*w, "ان" | "that" | "بان" | "وان")
-                        && !matches!(words.get(i + 1), Some(&("he" | "she" | "they" | "it" | "we" | "i")))
+                        && !matches!(
+                            words.get(i + 1),
+                            Some(&("he" | "she" | "they" | "it" | "we" | "i"))
+                        )
                 })
             })
     } else {
@@ -599,12 +671,19 @@ fn read(
             }
             let first = g[0];
             let prefix = &norm[first.token_start..first.start];
-            let is_marker = |w: &str| mk.find(w).is_some_and(|m| m.start() == 0 && m.end() == w.len());
+            let is_marker = |w: &str| {
+                mk.find(w)
+                    .is_some_and(|m| m.start() == 0 && m.end() == w.len())
+            };
             // The marker is the word before the group, or the one before that when a
             // determiner stands between (with his counterpart, with the president).
             // Words inside a title before the group (مع زعيمي روسيا وأوكرانيا) are skipped.
             let mut cut = s;
-            while let Some(&(ts, _)) = sent.transparent.iter().find(|&&(ts, te)| ts < cut && te >= cut.saturating_sub(1) && te <= cut) {
+            while let Some(&(ts, _)) = sent
+                .transparent
+                .iter()
+                .find(|&&(ts, te)| ts < cut && te >= cut.saturating_sub(1) && te <= cut)
+            {
                 cut = ts;
             }
             // Walk back over determiners and fillers (مع صاحب السمو الملكي الأمير ...).
@@ -725,7 +804,8 @@ fn read(
                 return None;
             };
             // A visit inside one's own country is no diplomatic visit (وصل الملك إلى جدة).
-            let home = |p: &usize| g.entities[*p].country.as_deref() == g.entities[h].country.as_deref();
+            let home =
+                |p: &usize| g.entities[*p].country.as_deref() == g.entities[h].country.as_deref();
             if !visitor.is_empty() && visitor.iter().all(home) {
                 t.outcome = "the visitors are at home in the country visited".into();
                 return None;
@@ -821,7 +901,12 @@ fn read(
         .iter()
         .filter(|x| x.start >= trig.1)
         .min_by_key(|x| x.start - trig.1)
-        .or_else(|| sent.times.iter().filter(|x| x.end <= trig.0).max_by_key(|x| x.end))
+        .or_else(|| {
+            sent.times
+                .iter()
+                .filter(|x| x.end <= trig.0)
+                .max_by_key(|x| x.end)
+        })
         .cloned();
 
     // Modality.
@@ -830,24 +915,37 @@ fn read(
     let trig_text = &norm[trig.0..trig.1];
     let mut modality = Modality::Occurred;
     t.modality = "occurred (no cue)".into();
-    let cue = |list: &[regex::Regex]| list.iter().find_map(|r| crate::rules::first_bounded(r, window));
+    let cue = |list: &[regex::Regex]| {
+        list.iter()
+            .find_map(|r| crate::rules::first_bounded(r, window))
+    };
     if let Some(c) = cue(&profile.negated) {
         modality = Modality::Negated;
         t.modality = format!("negated (cue `{c}`)");
     } else if let Some(c) = cue(&profile.planned) {
         modality = Modality::Planned;
         t.modality = format!("planned (cue `{c}`)");
-    } else if let Some(c) = cue(&profile.hedged)
-        .filter(|_| profile.present_trigger.as_ref().is_some_and(|r| r.is_match(trig_text)))
-    {
+    } else if let Some(c) = cue(&profile.hedged).filter(|_| {
+        profile
+            .present_trigger
+            .as_ref()
+            .is_some_and(|r| r.is_match(trig_text))
+    }) {
         modality = Modality::Planned;
         t.modality = format!("planned (`{c}` before a present verb: possible, not yet real)");
-    } else if profile.planned_trigger.as_ref().is_some_and(|r| r.is_match(trig_text)) {
+    } else if profile
+        .planned_trigger
+        .as_ref()
+        .is_some_and(|r| r.is_match(trig_text))
+    {
         modality = Modality::Planned;
         t.modality = "planned (future form of the trigger)".into();
     } else if let Some(c) = {
         let after_end = next_tokens_end(norm, trig.1, se, 2);
-        profile.planned_after.iter().find_map(|r| crate::rules::first_bounded(r, &norm[trig.1..after_end]))
+        profile
+            .planned_after
+            .iter()
+            .find_map(|r| crate::rules::first_bounded(r, &norm[trig.1..after_end]))
     } {
         modality = Modality::Planned;
         t.modality = format!("planned (cue `{c}` after the trigger)");
@@ -855,7 +953,10 @@ fn read(
         modality = Modality::Planned;
         t.modality = format!("planned (time `{}` lies ahead)", &norm[x.start..x.end]);
     } else if let Some(x) = time.as_ref().filter(|x| x.is_today()).filter(|_| {
-        profile.present_trigger.as_ref().is_some_and(|r| r.is_match(trig_text))
+        profile
+            .present_trigger
+            .as_ref()
+            .is_some_and(|r| r.is_match(trig_text))
     }) {
         // News written for the morning: يغادر اليوم, يلتقي اليوم = is to leave, to meet today.
         modality = Modality::Planned;
@@ -949,16 +1050,22 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
             if o.kind != ev.kind || !same_set(&o.participants, &ev.participants) {
                 return false;
             }
-            let same_sentence = o.accounts.iter().any(|a| a.sentence == ev.accounts[0].sentence);
+            let same_sentence = o
+                .accounts
+                .iter()
+                .any(|a| a.sentence == ev.accounts[0].sentence);
             if same_sentence {
                 return true;
             }
             let loc_ok = o.location.is_none() || ev.location.is_none() || o.location == ev.location;
             let time_of = |e: &Event| e.time.as_ref().and_then(|t| t.1);
-            let time_ok = time_of(o).is_none() || time_of(&ev).is_none() || time_of(o) == time_of(&ev);
+            let time_ok =
+                time_of(o).is_none() || time_of(&ev).is_none() || time_of(o) == time_of(&ev);
             let vague = |e: &Event| e.location.is_none() && time_of(e).is_none();
-            let negation_ok = (o.modality == Modality::Negated) == (ev.modality == Modality::Negated);
-            let modality_ok = o.modality == ev.modality || (negation_ok && (vague(o) || vague(&ev)));
+            let negation_ok =
+                (o.modality == Modality::Negated) == (ev.modality == Modality::Negated);
+            let modality_ok =
+                o.modality == ev.modality || (negation_ok && (vague(o) || vague(&ev)));
             loc_ok && time_ok && modality_ok
         });
         match found {
@@ -967,7 +1074,10 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
                 let specific = |e: &Event| e.location.is_some() as u8 + time_of(e).is_some() as u8;
                 if specific(&ev) > specific(o) {
                     o.modality = ev.modality;
-                } else if o.accounts.iter().any(|a| a.sentence == ev.accounts[0].sentence)
+                } else if o
+                    .accounts
+                    .iter()
+                    .any(|a| a.sentence == ev.accounts[0].sentence)
                     && o.modality == Modality::Occurred
                 {
                     o.modality = ev.modality;

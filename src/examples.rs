@@ -33,7 +33,10 @@ pub fn describe(e: &EventRecord) -> String {
         e.subtype.as_deref().unwrap_or("-"),
         ids.join(", "),
         e.modality,
-        e.location.as_ref().map(|l| format!(" @{}", l.id)).unwrap_or_default()
+        e.location
+            .as_ref()
+            .map(|l| format!(" @{}", l.id))
+            .unwrap_or_default()
     )
 }
 
@@ -46,7 +49,10 @@ fn describe_expected(e: &ExpectedEvent, rule: &Rule) -> String {
         e.subtype.as_deref().unwrap_or("*"),
         p.join(", "),
         e.modality.as_deref().unwrap_or("*"),
-        e.location.as_ref().map(|l| format!(" @{l}")).unwrap_or_default()
+        e.location
+            .as_ref()
+            .map(|l| format!(" @{l}"))
+            .unwrap_or_default()
     )
 }
 
@@ -66,7 +72,11 @@ fn matches(engine: &Engine, want: &ExpectedEvent, rule: &Rule, got: &EventRecord
     if got.kind != kind {
         return false;
     }
-    if want.subtype.as_ref().is_some_and(|s| got.subtype.as_deref() != Some(s)) {
+    if want
+        .subtype
+        .as_ref()
+        .is_some_and(|s| got.subtype.as_deref() != Some(s))
+    {
         return false;
     }
     if want.modality.as_ref().is_some_and(|m| &got.modality != m) {
@@ -79,7 +89,11 @@ fn matches(engine: &Engine, want: &ExpectedEvent, rule: &Rule, got: &EventRecord
         }
     }
     if !want.participants.is_empty() {
-        let mut a: Vec<String> = want.participants.iter().map(|p| resolve_id(engine, p)).collect();
+        let mut a: Vec<String> = want
+            .participants
+            .iter()
+            .map(|p| resolve_id(engine, p))
+            .collect();
         let mut b: Vec<String> = got.participants.iter().map(|p| p.id.clone()).collect();
         a.sort();
         a.dedup();
@@ -116,12 +130,20 @@ pub fn run(engine: &Engine, select: impl Fn(&Rule) -> bool) -> Vec<Outcome> {
                 problems.push("expected no event".into());
             }
             for want in &ex.events {
-                if !record.events.iter().any(|got| matches(engine, want, rule, got)) {
+                if !record
+                    .events
+                    .iter()
+                    .any(|got| matches(engine, want, rule, got))
+                {
                     problems.push(format!("missing {}", describe_expected(want, rule)));
                 }
             }
             for bad in &ex.forbid {
-                if record.events.iter().any(|got| matches(engine, bad, rule, got)) {
+                if record
+                    .events
+                    .iter()
+                    .any(|got| matches(engine, bad, rule, got))
+                {
                     problems.push(format!("forbidden {}", describe_expected(bad, rule)));
                 }
             }
@@ -131,7 +153,11 @@ pub fn run(engine: &Engine, select: impl Fn(&Rule) -> bool) -> Vec<Outcome> {
                 text: ex.text.clone(),
                 passed: problems.is_empty(),
                 problems,
-                expected: ex.events.iter().map(|e| describe_expected(e, rule)).collect(),
+                expected: ex
+                    .events
+                    .iter()
+                    .map(|e| describe_expected(e, rule))
+                    .collect(),
                 actual: record.events.iter().map(describe).collect(),
             });
         }

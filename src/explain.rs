@@ -67,7 +67,11 @@ pub fn to_json(engine: &Engine, doc: &Document<'_>, a: &Analysis) -> Value {
 pub fn to_text(engine: &Engine, doc: &Document<'_>, a: &Analysis) -> String {
     let v = to_json(engine, doc, a);
     let mut s = String::new();
-    let _ = writeln!(s, "normalised text:\n  {}\n", v["normalized"].as_str().unwrap_or(""));
+    let _ = writeln!(
+        s,
+        "normalised text:\n  {}\n",
+        v["normalized"].as_str().unwrap_or("")
+    );
     let _ = writeln!(s, "sentences:");
     for (i, t) in v["sentences"].as_array().into_iter().flatten().enumerate() {
         let _ = writeln!(s, "  [{}] {}", i + 1, t.as_str().unwrap_or(""));
@@ -133,7 +137,15 @@ pub fn to_text(engine: &Engine, doc: &Document<'_>, a: &Analysis) -> String {
         if !t.modality.is_empty() {
             let _ = writeln!(s, "    modality: {}", t.modality);
         }
-        let _ = writeln!(s, "    => {}", if t.outcome.is_empty() { "no event" } else { &t.outcome });
+        let _ = writeln!(
+            s,
+            "    => {}",
+            if t.outcome.is_empty() {
+                "no event"
+            } else {
+                &t.outcome
+            }
+        );
     }
     let record = engine.record(doc, a);
     let _ = writeln!(s, "\nevents:");
@@ -155,7 +167,11 @@ pub fn to_text(engine: &Engine, doc: &Document<'_>, a: &Analysis) -> String {
             let _ = writeln!(s, "    topic \"{}\" {:?}", t.text, t.entities);
         }
         for ev in &e.evidence {
-            let _ = writeln!(s, "    evidence {} \"{}\" ({})", ev.rule, ev.trigger.text, ev.source);
+            let _ = writeln!(
+                s,
+                "    evidence {} \"{}\" ({})",
+                ev.rule, ev.trigger.text, ev.source
+            );
         }
     }
     s

@@ -321,7 +321,11 @@ const PIECE_BYTES: usize = 128 << 10;
 /// message is exactly the one for the file.
 fn parse_entries(f: &SourceFile) -> Result<Vec<RawEntry>, Diagnostic> {
     let text = f.text.as_str();
-    if text.len() < 2 * PIECE_BYTES || text.lines().any(|l| l.starts_with("---") || l.starts_with('%')) {
+    if text.len() < 2 * PIECE_BYTES
+        || text
+            .lines()
+            .any(|l| l.starts_with("---") || l.starts_with('%'))
+    {
         return parse_yaml(&f.name, text);
     }
     // Cut points: starts of lines that begin a top-level item, at least PIECE_BYTES apart.
@@ -491,7 +495,9 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
             capitals.push((index, *fi, c.clone()));
         }
         let country = match kind {
-            EntityType::Country => Some(raw.country.as_ref().map_or(id.clone(), |c| c.value.clone())),
+            EntityType::Country => {
+                Some(raw.country.as_ref().map_or(id.clone(), |c| c.value.clone()))
+            }
             _ => raw.country.as_ref().map(|c| c.value.clone()),
         };
         let _ = raw.geonames;
@@ -515,12 +521,17 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
     }
     for (index, fi, cap) in capitals {
         match g.index.get(cap.value.as_str()) {
-            Some(&c) if g.entities[c].kind == EntityType::City => g.entities[index].capital = Some(c),
+            Some(&c) if g.entities[c].kind == EntityType::City => {
+                g.entities[index].capital = Some(c)
+            }
             _ => Sink {
                 file: &files[fi].name,
                 out: &mut diags,
             }
-            .error(&cap, format!("capital `{}` is not the id of a city", cap.value)),
+            .error(
+                &cap,
+                format!("capital `{}` is not the id of a city", cap.value),
+            ),
         }
     }
 
@@ -532,12 +543,17 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
             g.patterns.len() - 1
         });
         let list = &mut g.patterns[i].1;
-        if !list.iter().any(|o| o.target == s.target && o.lam_fused == s.lam_fused) {
+        if !list
+            .iter()
+            .any(|o| o.target == s.target && o.lam_fused == s.lam_fused)
+        {
             list.push(s);
         }
     };
-    let known_roles: std::collections::HashSet<String> =
-        raw_titles.iter().map(|(_, t)| t.role.value.clone()).collect();
+    let known_roles: std::collections::HashSet<String> = raw_titles
+        .iter()
+        .map(|(_, t)| t.role.value.clone())
+        .collect();
     for (fi, t) in &raw_titles {
         let ti = g.titles.len() as u32;
         g.titles.push(Title {
@@ -578,19 +594,40 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
             keys.extend(surfaces(&mut sink, n, target, Via::Alias, clitics, context));
         }
         for n in &raw.adjectives.en {
-            keys.extend(surfaces(&mut sink, n, target, Via::Adjective, false, context));
+            keys.extend(surfaces(
+                &mut sink,
+                n,
+                target,
+                Via::Adjective,
+                false,
+                context,
+            ));
         }
         for stem in &raw.adjectives.ar {
             for form in nisba_forms(&normalize_key(&stem.value)) {
                 let s = Spanned::new(form, stem.referenced, stem.defined);
-                keys.extend(surfaces(&mut sink, &s, target, Via::Adjective, true, context));
+                keys.extend(surfaces(
+                    &mut sink,
+                    &s,
+                    target,
+                    Via::Adjective,
+                    true,
+                    context,
+                ));
             }
         }
         for p in &raw.plurals.ar {
             let base = normalize_key(&p.value);
             for form in [base.clone(), format!("ال{base}")] {
                 let s = Spanned::new(form, p.referenced, p.defined);
-                keys.extend(surfaces(&mut sink, &s, target, Via::Adjective, true, context));
+                keys.extend(surfaces(
+                    &mut sink,
+                    &s,
+                    target,
+                    Via::Adjective,
+                    true,
+                    context,
+                ));
             }
         }
         if kind == EntityType::Person {
@@ -604,18 +641,26 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
                     if !keys.iter().any(|(o, _)| o == last) {
                         let s = Spanned::new(last.to_string(), raw.id.referenced, raw.id.defined);
                         // Partial names keep the capitalisation rule of Latin names.
-                        keys.extend(surfaces(&mut sink, &s, target, Via::Partial, clitics, context).map(
-                            |(k, mut s)| {
-                                s.capitalised = !is_arabic(&k);
-                                (k, s)
-                            },
-                        ));
+                        keys.extend(
+                            surfaces(&mut sink, &s, target, Via::Partial, clitics, context).map(
+                                |(k, mut s)| {
+                                    s.capitalised = !is_arabic(&k);
+                                    (k, s)
+                                },
+                            ),
+                        );
                     }
                 }
             }
         }
         if keys.is_empty() {
-            sink.warning(&raw.id, format!("entry `{}` has no names and can never be found", raw.id.value));
+            sink.warning(
+                &raw.id,
+                format!(
+                    "entry `{}` has no names and can never be found",
+                    raw.id.value
+                ),
+            );
         }
         for (k, s) in keys {
             add(&mut g, k, s);
@@ -624,12 +669,17 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
             if !known_roles.is_empty() && !known_roles.contains(&r.title.value) {
                 sink.warning(
                     &r.title,
-                    format!("role title `{}` is not defined in {TITLES_FILE}", r.title.value),
+                    format!(
+                        "role title `{}` is not defined in {TITLES_FILE}",
+                        r.title.value
+                    ),
                 );
             }
         }
         for r in &g.entities[index].roles {
-            let list = holders.entry((r.title.clone(), r.country.clone())).or_default();
+            let list = holders
+                .entry((r.title.clone(), r.country.clone()))
+                .or_default();
             if !list.contains(&index) {
                 list.push(index);
             }
@@ -738,9 +788,25 @@ fn partial_name(key: &str) -> Option<&str> {
     {
         return None;
     }
-    if matches!(before, "عبد" | "ابو" | "ابي" | "ام" | "abu" | "abdul" | "abd" | "al" | "el" | "de" | "van" | "von" | "bin")
-        || matches!(last, "الله" | "الدين" | "الرحمن" | "jr" | "sr" | "ii" | "iii")
-    {
+    if matches!(
+        before,
+        "عبد"
+            | "ابو"
+            | "ابي"
+            | "ام"
+            | "abu"
+            | "abdul"
+            | "abd"
+            | "al"
+            | "el"
+            | "de"
+            | "van"
+            | "von"
+            | "bin"
+    ) || matches!(
+        last,
+        "الله" | "الدين" | "الرحمن" | "jr" | "sr" | "ii" | "iii"
+    ) {
         return None;
     }
     (last.chars().count() >= 4).then_some(last)
@@ -760,7 +826,14 @@ mod tests {
     #[test]
     fn nisba_inflections() {
         let f = nisba_forms("روسي");
-        for form in ["الروسي", "الروسيه", "الروسيون", "الروسيين", "روسيات", "الروسيتين"] {
+        for form in [
+            "الروسي",
+            "الروسيه",
+            "الروسيون",
+            "الروسيين",
+            "روسيات",
+            "الروسيتين",
+        ] {
             assert!(f.contains(&form.to_string()), "{form}");
         }
     }
@@ -779,7 +852,10 @@ mod tests {
             "g.yaml",
             "- id: x\n  type: citty\n  name: X\n- id: y\n  type: person\n  name: Y\n  roles:\n    - {title: president, country: USA, from: 2010-01-01, to: 2009-01-01}\n",
         )]);
-        let d: Vec<_> = d.into_iter().filter(|x| x.severity == Severity::Error).collect();
+        let d: Vec<_> = d
+            .into_iter()
+            .filter(|x| x.severity == Severity::Error)
+            .collect();
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!((d[0].line, d[0].column), (2, 9));
         assert!(d[0].message.contains("unknown entity type `citty`"));
@@ -789,7 +865,10 @@ mod tests {
 
     #[test]
     fn malformed_yaml_is_located() {
-        let (_, d) = load(&[file("bad.yaml", "- id: x\n  type: city\n  name: [unclosed\n")]);
+        let (_, d) = load(&[file(
+            "bad.yaml",
+            "- id: x\n  type: city\n  name: [unclosed\n",
+        )]);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].file, "bad.yaml");
         assert!(d[0].line >= 3, "{}", d[0]);
@@ -803,7 +882,10 @@ mod tests {
         )]);
         assert!(d.is_empty(), "{d:?}");
         let on = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(g.holder("foreign-minister", "USA", on("2016-07-23")), Some(0));
+        assert_eq!(
+            g.holder("foreign-minister", "USA", on("2016-07-23")),
+            Some(0)
+        );
         assert_eq!(g.holder("foreign-minister", "USA", on("2018-01-01")), None);
     }
 }

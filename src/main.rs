@@ -15,7 +15,11 @@ use std::sync::Arc;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "majlis", version, about = "Finds people, states, cities and organisations in Arabic and English news, and the meetings and agreements between them.")]
+#[command(
+    name = "majlis",
+    version,
+    about = "Finds people, states, cities and organisations in Arabic and English news, and the meetings and agreements between them."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -134,14 +138,20 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             // A closed pipe is how `majlis ... | head` ends: not an error.
-            if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
                 return ExitCode::SUCCESS;
             }
             eprintln!("majlis: {e:#}");
@@ -186,17 +196,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Graph(args) => graph_cmd(args),
-        Command::Bench { corpus, repeat, threads } => bench_cmd(corpus, repeat, &threads),
+        Command::Bench {
+            corpus,
+            repeat,
+            threads,
+        } => bench_cmd(corpus, repeat, &threads),
         Command::Eval(args) => eval_cmd(args),
         Command::Check { data } => {
             let diags = data.builder()?.check();
-            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
             for d in &diags {
                 println!("{d}");
             }
             let warnings = diags.len() - errors;
             eprintln!("{errors} error(s), {warnings} warning(s)");
-            Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Test {
             files,
@@ -209,7 +230,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 b = b.only_rule_files(&files);
             }
             let engine = b.build()?;
-            let outcomes = majlis::examples::run(&engine, |r| rule.as_ref().is_none_or(|id| &r.id == id));
+            let outcomes =
+                majlis::examples::run(&engine, |r| rule.as_ref().is_none_or(|id| &r.id == id));
             let mut out = io::stdout().lock();
             let (mut passed, mut failed) = (0, 0);
             for o in &outcomes {
@@ -231,8 +253,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     writeln!(
                         out,
                         "  expected: {:<60} | actual: {}",
-                        o.expected.get(i).map_or(if i == 0 { "(no event)" } else { "" }, String::as_str),
-                        o.actual.get(i).map_or(if i == 0 { "(no event)" } else { "" }, String::as_str)
+                        o.expected
+                            .get(i)
+                            .map_or(if i == 0 { "(no event)" } else { "" }, String::as_str),
+                        o.actual
+                            .get(i)
+                            .map_or(if i == 0 { "(no event)" } else { "" }, String::as_str)
                     )?;
                 }
             }
@@ -240,7 +266,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 writeln!(out, "no examples matched")?;
             }
             writeln!(out, "{passed} passed, {failed} failed")?;
-            Ok(if failed > 0 || outcomes.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed > 0 || outcomes.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Explain {
             text,
@@ -252,7 +282,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engine = data.builder()?.build()?;
             let text = if text == "-" {
                 let mut s = String::new();
-                io::stdin().read_to_string(&mut s).context("reading stdin")?;
+                io::stdin()
+                    .read_to_string(&mut s)
+                    .context("reading stdin")?;
                 s
             } else {
                 text
@@ -260,9 +292,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let text = match lang.as_deref() {
                 None => text,
                 Some(l) => {
-                    let want = majlis::rules::Lang::parse(l).with_context(|| format!("--lang `{l}`: expected ar or en"))?;
+                    let want = majlis::rules::Lang::parse(l)
+                        .with_context(|| format!("--lang `{l}`: expected ar or en"))?;
                     text.lines()
-                        .map(|line| if majlis::events::sentence_lang(line) == want { line } else { "" })
+                        .map(|line| {
+                            if majlis::events::sentence_lang(line) == want {
+                                line
+                            } else {
+                                ""
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join("\n")
                 }
@@ -271,7 +310,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             doc.date = date_arg(&date)?;
             let a = engine.analyse(&doc, true)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&majlis::explain::to_json(&engine, &doc, &a))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&majlis::explain::to_json(&engine, &doc, &a))?
+                );
             } else {
                 print!("{}", majlis::explain::to_text(&engine, &doc, &a));
             }
@@ -280,7 +322,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn write_records(records: &[majlis::Record], format: Format, out: &mut impl Write) -> anyhow::Result<()> {
+fn write_records(
+    records: &[majlis::Record],
+    format: Format,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     match format {
         Format::Jsonl => {
             for r in records {
@@ -334,7 +380,13 @@ fn extract_texts(
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("majlis: {}", majlis::Error::InvalidUtf8 { id: id.clone(), offset: e.valid_up_to() });
+                eprintln!(
+                    "majlis: {}",
+                    majlis::Error::InvalidUtf8 {
+                        id: id.clone(),
+                        offset: e.valid_up_to()
+                    }
+                );
                 failed += 1;
                 continue;
             }
@@ -352,7 +404,11 @@ fn extract_texts(
     let mut out = io::BufWriter::new(io::stdout().lock());
     write_records(&records, format, &mut out)?;
     out.flush()?;
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn extract_jsonl(
@@ -371,7 +427,10 @@ fn extract_jsonl(
     } else {
         for f in &files {
             let file = std::fs::File::open(f).with_context(|| format!("{}", f.display()))?;
-            inputs.push((f.display().to_string(), Box::new(BufReader::with_capacity(1 << 16, file))));
+            inputs.push((
+                f.display().to_string(),
+                Box::new(BufReader::with_capacity(1 << 16, file)),
+            ));
         }
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -415,7 +474,11 @@ fn extract_jsonl(
         secs,
         summary.bytes as f64 / 1e6 / secs,
         summary.events,
-        if stop.load(Ordering::Relaxed) { ", interrupted" } else { "" }
+        if stop.load(Ordering::Relaxed) {
+            ", interrupted"
+        } else {
+            ""
+        }
     );
     Ok(if summary.failed > 0 || stop.load(Ordering::Relaxed) {
         ExitCode::from(1)
@@ -431,11 +494,21 @@ fn progress_bar(files: &[PathBuf]) -> indicatif::ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let total: Option<u64> = (!files.is_empty())
-        .then(|| files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum());
+    let total: Option<u64> = (!files.is_empty()).then(|| {
+        files
+            .iter()
+            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+            .sum()
+    });
     let (bar, template) = match total {
-        Some(t) => (ProgressBar::new(t), "{bar:30} {decimal_bytes}/{decimal_total_bytes} {elapsed} {msg}"),
-        None => (ProgressBar::no_length(), "{spinner} {decimal_bytes} {elapsed} {msg}"),
+        Some(t) => (
+            ProgressBar::new(t),
+            "{bar:30} {decimal_bytes}/{decimal_total_bytes} {elapsed} {msg}",
+        ),
+        None => (
+            ProgressBar::no_length(),
+            "{spinner} {decimal_bytes} {elapsed} {msg}",
+        ),
     };
     bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(5));
     if let Ok(style) = ProgressStyle::with_template(template) {
@@ -529,7 +602,10 @@ enum GraphLabels {
 
 fn graph_inputs(files: &[PathBuf]) -> anyhow::Result<Vec<(String, Box<dyn BufRead + Send>)>> {
     if files.is_empty() {
-        return Ok(vec![("stdin".into(), Box::new(BufReader::new(io::stdin())))]);
+        return Ok(vec![(
+            "stdin".into(),
+            Box::new(BufReader::new(io::stdin())),
+        )]);
     }
     files
         .iter()
@@ -551,7 +627,10 @@ fn graph_cmd(args: GraphArgs) -> anyhow::Result<ExitCode> {
     }
     let day = |flag: &str, d: &Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
         d.as_deref()
-            .map(|s| batch::parse_date(s).with_context(|| format!("--{flag} `{s}` is not a date (YYYY-MM-DD)")))
+            .map(|s| {
+                batch::parse_date(s)
+                    .with_context(|| format!("--{flag} `{s}` is not a date (YYYY-MM-DD)"))
+            })
             .transpose()
     };
     let filter = EventFilter {
@@ -579,7 +658,11 @@ fn graph_cmd(args: GraphArgs) -> anyhow::Result<ExitCode> {
         GraphLabels::En => Labels::English,
         GraphLabels::Ar => Labels::Arabic,
     };
-    let engine = args.data.builder()?.max_document_bytes(args.max_bytes).build()?;
+    let engine = args
+        .data
+        .builder()?
+        .max_document_bytes(args.max_bytes)
+        .build()?;
     let mut builder = GraphBuilder::new(view)
         .gazetteer(engine.gazetteer())
         .filter(filter)
@@ -602,11 +685,21 @@ fn graph_cmd(args: GraphArgs) -> anyhow::Result<ExitCode> {
         };
         let tty = io::stderr().is_terminal();
         let mut sink = RecordSink::new(&mut builder, |m| eprintln!("majlis: {m}"));
-        batch::run(&engine, graph_inputs(&args.files)?, &mut sink, &opts, &stop, |s| {
-            if tty {
-                eprint!("\r{} documents, {} events, {} failed   ", s.documents, s.events, s.failed);
-            }
-        })?;
+        batch::run(
+            &engine,
+            graph_inputs(&args.files)?,
+            &mut sink,
+            &opts,
+            &stop,
+            |s| {
+                if tty {
+                    eprint!(
+                        "\r{} documents, {} events, {} failed   ",
+                        s.documents, s.events, s.failed
+                    );
+                }
+            },
+        )?;
         if tty {
             eprintln!();
         }
@@ -620,11 +713,17 @@ fn graph_cmd(args: GraphArgs) -> anyhow::Result<ExitCode> {
             inputs.push(("stdin".into(), b));
         }
         for f in &args.files {
-            inputs.push((f.display().to_string(), std::fs::read(f).with_context(|| format!("{}", f.display()))?));
+            inputs.push((
+                f.display().to_string(),
+                std::fs::read(f).with_context(|| format!("{}", f.display()))?,
+            ));
         }
         for (id, bytes) in &inputs {
             let result = std::str::from_utf8(bytes)
-                .map_err(|e| majlis::Error::InvalidUtf8 { id: id.clone(), offset: e.valid_up_to() })
+                .map_err(|e| majlis::Error::InvalidUtf8 {
+                    id: id.clone(),
+                    offset: e.valid_up_to(),
+                })
                 .and_then(|text| {
                     let mut doc = Document::new(id, text);
                     doc.date = date;
@@ -660,9 +759,17 @@ fn graph_cmd(args: GraphArgs) -> anyhow::Result<ExitCode> {
         st.events_used,
         st.events,
         failed,
-        if skipped > 0 { format!(", {skipped} error records skipped") } else { String::new() }
+        if skipped > 0 {
+            format!(", {skipped} error records skipped")
+        } else {
+            String::new()
+        }
     );
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Options of `majlis eval`.
@@ -740,7 +847,11 @@ fn eval_cmd(args: EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn bench_cmd(corpus: Option<PathBuf>, repeat: usize, threads: &[usize]) -> anyhow::Result<ExitCode> {
+fn bench_cmd(
+    corpus: Option<PathBuf>,
+    repeat: usize,
+    threads: &[usize],
+) -> anyhow::Result<ExitCode> {
     use majlis::bench;
     let news = PathBuf::from("../shared/data/news/ar-news-2015.jsonl");
     let path = corpus.or_else(|| news.exists().then_some(news));
@@ -750,7 +861,8 @@ fn bench_cmd(corpus: Option<PathBuf>, repeat: usize, threads: &[usize]) -> anyho
     };
     eprintln!(
         "majlis bench: {} ({} documents), best of {repeat}",
-        path.as_ref().map_or("the bundled sample".into(), |p| p.display().to_string()),
+        path.as_ref()
+            .map_or("the bundled sample".into(), |p| p.display().to_string()),
         data.texts.len()
     );
     let report = bench::run(&data, repeat.max(1), threads)?;

@@ -167,7 +167,10 @@ pub fn resolve(
                 // not make بنوك a place.
                 let country_named = country_named && !h.has_prefix();
                 if !country_named && !cue_before(g, norm, h.token_start, entity.kind) {
-                    dropped.push((*h, "common word: no cue before it and its country is not named"));
+                    dropped.push((
+                        *h,
+                        "common word: no cue before it and its country is not named",
+                    ));
                     continue;
                 }
             }
@@ -246,7 +249,9 @@ pub fn resolve(
     for (os, oe) in orgs {
         for h in hits {
             let s = surface(h);
-            let Target::Entity(e) = s.target else { continue };
+            let Target::Entity(e) = s.target else {
+                continue;
+            };
             let e = e as usize;
             if g.entities[e].kind == EntityType::Country
                 && h.token_start >= os
@@ -284,7 +289,10 @@ pub fn resolve(
 
 fn overlaps(taken: &BTreeMap<usize, usize>, s: usize, e: usize) -> bool {
     // The last interval starting before e must end at or before s.
-    taken.range(..e).next_back().is_some_and(|(_, &end)| end > s)
+    taken
+        .range(..e)
+        .next_back()
+        .is_some_and(|(_, &end)| end > s)
 }
 
 /// A cue word for `kind` ends right before `at` (one space between).

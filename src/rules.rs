@@ -342,18 +342,26 @@ pub fn find_bounded(re: &Regex, hay: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut at = 0;
     while at <= hay.len() {
-        let Some(c) = re.captures_at(hay, at) else { break };
+        let Some(c) = re.captures_at(hay, at) else {
+            break;
+        };
         let Some(m) = c.name(WORD) else { break };
         out.push((m.start(), m.end()));
         // Continue at the end of the word, so that its trailing separator can open the next.
-        at = if m.end() > at { m.end() } else { at + hay[at..].chars().next().map_or(1, char::len_utf8) };
+        at = if m.end() > at {
+            m.end()
+        } else {
+            at + hay[at..].chars().next().map_or(1, char::len_utf8)
+        };
     }
     out
 }
 
 /// The first whole-word match of a pattern made with [`bounded`].
 pub fn first_bounded<'h>(re: &Regex, hay: &'h str) -> Option<&'h str> {
-    re.captures(hay).and_then(|c| c.name(WORD)).map(|m| m.as_str())
+    re.captures(hay)
+        .and_then(|c| c.name(WORD))
+        .map(|m| m.as_str())
 }
 
 /// Characters the normaliser changes: a trigger written with them can never match.
@@ -361,12 +369,10 @@ fn folded_chars(s: &str) -> Vec<char> {
     let mut out: Vec<char> = s
         .chars()
         .filter(|&c| {
-            !c.is_ascii()
-                && !c.is_whitespace()
-                && {
-                    let mut b = [0u8; 4];
-                    normalize_key(c.encode_utf8(&mut b)) != c.to_string()
-                }
+            !c.is_ascii() && !c.is_whitespace() && {
+                let mut b = [0u8; 4];
+                normalize_key(c.encode_utf8(&mut b)) != c.to_string()
+            }
         })
         .collect();
     out.dedup();
@@ -452,11 +458,18 @@ pub fn load(
         out.push_str(rest);
         Some(out)
     };
-    let compile = |sink: &mut Sink<'_>, s: &Spanned<String>, what: &str, wrap: bool| -> Option<Regex> {
+    let compile = |sink: &mut Sink<'_>,
+                   s: &Spanned<String>,
+                   what: &str,
+                   wrap: bool|
+     -> Option<Regex> {
         let pattern = expand(sink, s)?;
         let folded = folded_chars(&s.value);
         if !folded.is_empty() {
-            let list: String = folded.iter().map(|c| format!("{c} (U+{:04X}) ", *c as u32)).collect();
+            let list: String = folded
+                .iter()
+                .map(|c| format!("{c} (U+{:04X}) ", *c as u32))
+                .collect();
             sink.warning(
                 s,
                 format!("{what} is written with characters that normalisation folds away, so those parts can never match: {}", list.trim()),
@@ -467,7 +480,13 @@ pub fn load(
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = e.to_string().replace('\n', " ");
-                sink.error(s, format!("{what} does not compile: {}", msg.split_whitespace().collect::<Vec<_>>().join(" ")));
+                sink.error(
+                    s,
+                    format!(
+                        "{what} does not compile: {}",
+                        msg.split_whitespace().collect::<Vec<_>>().join(" ")
+                    ),
+                );
                 None
             }
         }
@@ -489,17 +508,45 @@ pub fn load(
                 continue;
             };
             let profile = Profile {
-                planned: p.planned.iter().filter_map(|r| compile(&mut sink, r, "planned cue", true)).collect(),
-                negated: p.negated.iter().filter_map(|r| compile(&mut sink, r, "negation cue", true)).collect(),
-                planned_trigger: p.planned_trigger.as_ref().and_then(|r| compile(&mut sink, r, "planned_trigger", false)),
-                planned_after: p.planned_after.iter().filter_map(|r| compile(&mut sink, r, "planned_after cue", true)).collect(),
-                present_trigger: p.present_trigger.as_ref().and_then(|r| compile(&mut sink, r, "present_trigger", false)),
-                hedged: p.hedged.iter().filter_map(|r| compile(&mut sink, r, "hedged cue", true)).collect(),
+                planned: p
+                    .planned
+                    .iter()
+                    .filter_map(|r| compile(&mut sink, r, "planned cue", true))
+                    .collect(),
+                negated: p
+                    .negated
+                    .iter()
+                    .filter_map(|r| compile(&mut sink, r, "negation cue", true))
+                    .collect(),
+                planned_trigger: p
+                    .planned_trigger
+                    .as_ref()
+                    .and_then(|r| compile(&mut sink, r, "planned_trigger", false)),
+                planned_after: p
+                    .planned_after
+                    .iter()
+                    .filter_map(|r| compile(&mut sink, r, "planned_after cue", true))
+                    .collect(),
+                present_trigger: p
+                    .present_trigger
+                    .as_ref()
+                    .and_then(|r| compile(&mut sink, r, "present_trigger", false)),
+                hedged: p
+                    .hedged
+                    .iter()
+                    .filter_map(|r| compile(&mut sink, r, "hedged cue", true))
+                    .collect(),
                 window: p.window.unwrap_or(4),
-                location_prep: p.location_prep.as_ref().and_then(|r| compile(&mut sink, r, "location_prep", false)),
+                location_prep: p
+                    .location_prep
+                    .as_ref()
+                    .and_then(|r| compile(&mut sink, r, "location_prep", false)),
                 topic_nouns: p.topic_nouns.iter().map(|w| normalize_key(w)).collect(),
                 actor_nouns: p.actor_nouns.iter().map(|w| normalize_key(w)).collect(),
-                coordination: p.coordination.as_ref().and_then(|r| compile(&mut sink, r, "coordination", false)),
+                coordination: p
+                    .coordination
+                    .as_ref()
+                    .and_then(|r| compile(&mut sink, r, "coordination", false)),
                 fillers: p.fillers.iter().map(|w| normalize_key(w)).collect(),
             };
             profiles.insert(l, profile);
@@ -517,23 +564,47 @@ pub fn load(
         for r in &raw.rules {
             let source = format!("{file}:{}", r.id.referenced.line());
             if let Some(prev) = ids.get(&r.id.value) {
-                sink.error(&r.id, format!("duplicate rule id `{}` (first defined at {prev})", r.id.value));
+                sink.error(
+                    &r.id,
+                    format!(
+                        "duplicate rule id `{}` (first defined at {prev})",
+                        r.id.value
+                    ),
+                );
                 continue;
             }
             ids.insert(r.id.value.clone(), source.clone());
             let kind = Kind::parse(&r.kind.value);
             if kind.is_none() {
-                sink.error(&r.kind, format!("unknown event kind `{}` (expected meeting or agreement)", r.kind.value));
+                sink.error(
+                    &r.kind,
+                    format!(
+                        "unknown event kind `{}` (expected meeting or agreement)",
+                        r.kind.value
+                    ),
+                );
             }
             let lang = Lang::parse(&r.lang.value);
             if lang.is_none() {
-                sink.error(&r.lang, format!("unknown language `{}` (expected ar or en)", r.lang.value));
+                sink.error(
+                    &r.lang,
+                    format!("unknown language `{}` (expected ar or en)", r.lang.value),
+                );
             }
             if !(r.cameo.value.len() == 3 && r.cameo.value.bytes().all(|b| b.is_ascii_digit())) {
-                sink.error(&r.cameo, format!("CAMEO code `{}` must be three digits, quoted (\"040\")", r.cameo.value));
+                sink.error(
+                    &r.cameo,
+                    format!(
+                        "CAMEO code `{}` must be three digits, quoted (\"040\")",
+                        r.cameo.value
+                    ),
+                );
             }
             let trigger = compile(&mut sink, &r.trigger, "trigger", true);
-            let requires = r.requires.as_ref().and_then(|q| compile(&mut sink, q, "requires", true));
+            let requires = r
+                .requires
+                .as_ref()
+                .and_then(|q| compile(&mut sink, q, "requires", true));
             let mut types = Vec::new();
             let partner_after = r
                 .participants
@@ -554,7 +625,10 @@ pub fn load(
                     (
                         p.value.before.unwrap_or(10),
                         p.value.after.unwrap_or(3),
-                        p.value.marker.as_ref().and_then(|m| compile(&mut sink, m, "marker", false)),
+                        p.value
+                            .marker
+                            .as_ref()
+                            .and_then(|m| compile(&mut sink, m, "marker", false)),
                         p.value.marker_gap.unwrap_or(12),
                         p.value.capitals.unwrap_or(false),
                     )
@@ -562,14 +636,21 @@ pub fn load(
                 None => (10, 3, None, 12, false),
             };
             if types.is_empty() {
-                types = vec![EntityType::Person, EntityType::Country, EntityType::Organisation];
+                types = vec![
+                    EntityType::Person,
+                    EntityType::Country,
+                    EntityType::Organisation,
+                ];
             }
             let location = match r.location.as_ref().map(|l| l.value.as_str()) {
                 None | Some("near") => LocationMode::Near,
                 Some("visited") => LocationMode::Visited,
                 Some(other) => {
                     if let Some(l) = &r.location {
-                        sink.error(l, format!("unknown location mode `{other}` (expected near or visited)"));
+                        sink.error(
+                            l,
+                            format!("unknown location mode `{other}` (expected near or visited)"),
+                        );
                     }
                     LocationMode::Near
                 }
@@ -653,7 +734,9 @@ pub fn load(
 
     let mut sets = HashMap::new();
     for lang in [Lang::Ar, Lang::En] {
-        let idx: Vec<usize> = (0..rules.len()).filter(|&i| rules[i].lang == lang).collect();
+        let idx: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].lang == lang)
+            .collect();
         if idx.is_empty() {
             continue;
         }
@@ -666,7 +749,10 @@ pub fn load(
                 line: 0,
                 column: 0,
                 severity: Severity::Error,
-                message: format!("the {} triggers do not compile together: {e}", lang.as_str()),
+                message: format!(
+                    "the {} triggers do not compile together: {e}",
+                    lang.as_str()
+                ),
             }),
         }
         if !profiles.contains_key(&lang) {

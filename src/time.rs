@@ -63,7 +63,11 @@ impl TimeExpr {
 
     /// First and last day, when the document date allows working them out. `planned` decides
     /// the direction of a bare weekday.
-    pub fn resolve(&self, date: Option<NaiveDate>, planned: bool) -> Option<(NaiveDate, NaiveDate)> {
+    pub fn resolve(
+        &self,
+        date: Option<NaiveDate>,
+        planned: bool,
+    ) -> Option<(NaiveDate, NaiveDate)> {
         match &self.kind {
             Kind::Vague => None,
             Kind::Offset(a, b) => {
@@ -128,7 +132,10 @@ impl TimeExpr {
                     }
                     _ => {
                         let y = d.year() + *n as i32;
-                        Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
+                        Some((
+                            NaiveDate::from_ymd_opt(y, 1, 1)?,
+                            NaiveDate::from_ymd_opt(y, 12, 31)?,
+                        ))
                     }
                 }
             }
@@ -185,28 +192,76 @@ const EN_WEEKDAYS: &[(&str, Weekday)] = &[
 
 /// Month names, normalised, of every Arab region (ARABIC.md §5) and English.
 const MONTHS: &[(&str, u32)] = &[
-    ("يناير", 1), ("كانون الثاني", 1), ("جانفي", 1),
-    ("فبراير", 2), ("شباط", 2), ("فيفري", 2),
-    ("مارس", 3), ("اذار", 3),
-    ("ابريل", 4), ("نيسان", 4), ("افريل", 4),
-    ("مايو", 5), ("ايار", 5), ("ماي", 5),
-    ("يونيو", 6), ("يونيه", 6), ("حزيران", 6), ("جوان", 6),
-    ("يوليو", 7), ("يوليه", 7), ("تموز", 7), ("جويليه", 7), ("يوليوز", 7),
-    ("اغسطس", 8), ("اب", 8), ("اوت", 8), ("غشت", 8), ("اغشت", 8),
-    ("سبتمبر", 9), ("ايلول", 9), ("شتنبر", 9), ("شتمبر", 9),
-    ("اكتوبر", 10), ("تشرين الاول", 10),
-    ("نوفمبر", 11), ("تشرين الثاني", 11), ("نونبر", 11),
-    ("ديسمبر", 12), ("كانون الاول", 12), ("دجنبر", 12), ("دجمبر", 12),
-    ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
-    ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11),
-    ("december", 12), ("jan", 1), ("feb", 2), ("aug", 8), ("sept", 9), ("sep", 9), ("oct", 10),
-    ("nov", 11), ("dec", 12),
+    ("يناير", 1),
+    ("كانون الثاني", 1),
+    ("جانفي", 1),
+    ("فبراير", 2),
+    ("شباط", 2),
+    ("فيفري", 2),
+    ("مارس", 3),
+    ("اذار", 3),
+    ("ابريل", 4),
+    ("نيسان", 4),
+    ("افريل", 4),
+    ("مايو", 5),
+    ("ايار", 5),
+    ("ماي", 5),
+    ("يونيو", 6),
+    ("يونيه", 6),
+    ("حزيران", 6),
+    ("جوان", 6),
+    ("يوليو", 7),
+    ("يوليه", 7),
+    ("تموز", 7),
+    ("جويليه", 7),
+    ("يوليوز", 7),
+    ("اغسطس", 8),
+    ("اب", 8),
+    ("اوت", 8),
+    ("غشت", 8),
+    ("اغشت", 8),
+    ("سبتمبر", 9),
+    ("ايلول", 9),
+    ("شتنبر", 9),
+    ("شتمبر", 9),
+    ("اكتوبر", 10),
+    ("تشرين الاول", 10),
+    ("نوفمبر", 11),
+    ("تشرين الثاني", 11),
+    ("نونبر", 11),
+    ("ديسمبر", 12),
+    ("كانون الاول", 12),
+    ("دجنبر", 12),
+    ("دجمبر", 12),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("aug", 8),
+    ("sept", 9),
+    ("sep", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
 ];
 
 fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     let mut w: Vec<&str> = words.collect();
     w.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    w.iter().map(|s| regex::escape(s)).collect::<Vec<_>>().join("|")
+    w.iter()
+        .map(|s| regex::escape(s))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -256,10 +311,16 @@ pub fn find(norm: &str, from: usize, to: usize) -> Vec<TimeExpr> {
     let mut out = Vec::new();
     let mut at = 0;
     while at <= hay.len() {
-        let Some(c) = TIME_RE.captures_at(hay, at) else { break };
+        let Some(c) = TIME_RE.captures_at(hay, at) else {
+            break;
+        };
         let Some(whole) = c.name("body") else { break };
         // The next expression may start at the separator after this one.
-        at = if whole.end() > at { whole.end() } else { at + 1 };
+        at = if whole.end() > at {
+            whole.end()
+        } else {
+            at + 1
+        };
         let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i64>().ok());
         let kind = if c.name("iso").is_some() {
             match (num("iy"), num("im"), num("id")) {
@@ -267,16 +328,32 @@ pub fn find(norm: &str, from: usize, to: usize) -> Vec<TimeExpr> {
                 _ => continue,
             }
         } else if c.name("dmy").is_some() {
-            let Some(m) = c.name("dm").and_then(|m| month(m.as_str())) else { continue };
-            Kind::Date(num("dy").map(|y| y as i32), m, num("dd").unwrap_or(1) as u32)
+            let Some(m) = c.name("dm").and_then(|m| month(m.as_str())) else {
+                continue;
+            };
+            Kind::Date(
+                num("dy").map(|y| y as i32),
+                m,
+                num("dd").unwrap_or(1) as u32,
+            )
         } else if c.name("mdy").is_some() {
-            let Some(m) = c.name("mm").and_then(|m| month(m.as_str())) else { continue };
-            Kind::Date(num("my").map(|y| y as i32), m, num("md").unwrap_or(1) as u32)
+            let Some(m) = c.name("mm").and_then(|m| month(m.as_str())) else {
+                continue;
+            };
+            Kind::Date(
+                num("my").map(|y| y as i32),
+                m,
+                num("md").unwrap_or(1) as u32,
+            )
         } else if c.name("monthyear").is_some() {
-            let Some(m) = c.name("mym").and_then(|m| month(m.as_str())) else { continue };
+            let Some(m) = c.name("mym").and_then(|m| month(m.as_str())) else {
+                continue;
+            };
             Kind::Month(num("myy").unwrap_or(0) as i32, m)
         } else if c.name("arwd").is_some() {
-            let Some(w1) = c.name("aw1").and_then(|m| weekday(m.as_str())) else { continue };
+            let Some(w1) = c.name("aw1").and_then(|m| weekday(m.as_str())) else {
+                continue;
+            };
             let w2 = c.name("aw2").and_then(|m| weekday(m.as_str()));
             match c.name("arams").map(|m| m.as_str()) {
                 Some("امس") => Kind::Offset(-1, -1),
@@ -293,7 +370,9 @@ pub fn find(norm: &str, from: usize, to: usize) -> Vec<TimeExpr> {
                 }
             }
         } else if c.name("enwd").is_some() {
-            let Some(w1) = c.name("ew1").and_then(|m| weekday(m.as_str())) else { continue };
+            let Some(w1) = c.name("ew1").and_then(|m| weekday(m.as_str())) else {
+                continue;
+            };
             let w2 = c.name("ew2").and_then(|m| weekday(m.as_str()));
             let rel = c.name("enrel").or(c.name("enrel2")).map(|m| m.as_str());
             let dir = match rel {
@@ -347,7 +426,10 @@ pub fn find(norm: &str, from: usize, to: usize) -> Vec<TimeExpr> {
         let mut s = whole.start();
         let body = whole.as_str();
         if let Some(first) = body.chars().next() {
-            if "وفب".contains(first) && !body.starts_with("بعد") && !body[first.len_utf8()..].starts_with(' ') {
+            if "وفب".contains(first)
+                && !body.starts_with("بعد")
+                && !body[first.len_utf8()..].starts_with(' ')
+            {
                 let rest = &body[first.len_utf8()..];
                 if TIME_RE
                     .captures(rest)
@@ -381,7 +463,10 @@ mod tests {
         let found = find(&n, 0, n.len());
         assert_eq!(found.len(), 1, "{text}: {found:?}");
         let t = &found[0];
-        (n[t.start..t.end].to_string(), t.resolve(Some(d("2016-07-23")), planned))
+        (
+            n[t.start..t.end].to_string(),
+            t.resolve(Some(d("2016-07-23")), planned),
+        )
     }
 
     #[test]
@@ -403,7 +488,14 @@ mod tests {
 
     #[test]
     fn explicit_dates_in_every_region() {
-        for text in ["15 يوليو/تموز 2016", "15 تموز 2016", "15 جويلية 2016", "July 15, 2016", "15 July 2016", "2016-07-15"] {
+        for text in [
+            "15 يوليو/تموز 2016",
+            "15 تموز 2016",
+            "15 جويلية 2016",
+            "July 15, 2016",
+            "15 July 2016",
+            "2016-07-15",
+        ] {
             let (_, r) = one(text, false);
             assert_eq!(r, Some((d("2016-07-15"), d("2016-07-15"))), "{text}");
         }

@@ -29,10 +29,22 @@ pub fn rows(r: &Record) -> Vec<String> {
                         p[i].country.clone().unwrap_or_default(),
                         p[j].id.clone(),
                         p[j].country.clone().unwrap_or_default(),
-                        e.location.as_ref().map(|l| l.id.clone()).unwrap_or_default(),
-                        e.time.as_ref().and_then(|t| t.start.clone()).unwrap_or_default(),
-                        e.time.as_ref().and_then(|t| t.end.clone()).unwrap_or_default(),
-                        e.evidence.first().map(|x| x.rule.clone()).unwrap_or_default(),
+                        e.location
+                            .as_ref()
+                            .map(|l| l.id.clone())
+                            .unwrap_or_default(),
+                        e.time
+                            .as_ref()
+                            .and_then(|t| t.start.clone())
+                            .unwrap_or_default(),
+                        e.time
+                            .as_ref()
+                            .and_then(|t| t.end.clone())
+                            .unwrap_or_default(),
+                        e.evidence
+                            .first()
+                            .map(|x| x.rule.clone())
+                            .unwrap_or_default(),
                         format!("{:.2}", e.confidence),
                     ]
                     .join("\t"),

@@ -38,7 +38,11 @@ fn invalid_utf8_is_a_clear_error() {
     let o = majlis(&["extract", f.to_str().unwrap()], None);
     assert_no_panic(&o);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("not valid UTF-8 (first bad byte at offset 3)"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("not valid UTF-8 (first bad byte at offset 3)"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
@@ -65,7 +69,10 @@ fn a_50_mb_file_is_refused_with_the_limit_named() {
     assert_no_panic(&o);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
-    assert!(err.contains("over the limit of 16777216 bytes") && err.contains("--max-bytes"), "{err}");
+    assert!(
+        err.contains("over the limit of 16777216 bytes") && err.contains("--max-bytes"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -97,14 +104,25 @@ fn jsonl_batch_accounts_for_every_line() {
     assert!(lines[3]["error"].as_str().unwrap().contains("not a date"));
     assert_eq!(lines[4]["id"], "5");
     assert_eq!(lines[5]["line"], 7);
-    assert!(lines[5]["error"].as_str().unwrap().contains("invalid UTF-8"));
-    assert!(text(&o.stderr).contains("6 documents (4 failed)"), "{}", text(&o.stderr));
+    assert!(lines[5]["error"]
+        .as_str()
+        .unwrap()
+        .contains("invalid UTF-8"));
+    assert!(
+        text(&o.stderr).contains("6 documents (4 failed)"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
 fn jsonl_fail_fast_stops_at_the_first_failure() {
-    let input = "{\"id\": \"a\", \"text\": \"Moscow\"}\nbroken\n{\"id\": \"c\", \"text\": \"Moscow\"}\n";
-    let o = majlis(&["extract", "--jsonl", "--fail-fast"], Some(input.as_bytes()));
+    let input =
+        "{\"id\": \"a\", \"text\": \"Moscow\"}\nbroken\n{\"id\": \"c\", \"text\": \"Moscow\"}\n";
+    let o = majlis(
+        &["extract", "--jsonl", "--fail-fast"],
+        Some(input.as_bytes()),
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o.stdout).lines().count(), 2);
 }
@@ -117,7 +135,11 @@ fn write(dir: &Path, name: &str, content: &str) {
 fn check_reports_every_problem_with_its_place() {
     let g = tempfile::tempdir().unwrap();
     let r = tempfile::tempdir().unwrap();
-    write(g.path(), "titles.yaml", "- role: president\n  names: {en: [president]}\n");
+    write(
+        g.path(),
+        "titles.yaml",
+        "- role: president\n  names: {en: [president]}\n",
+    );
     write(
         g.path(),
         "people.yaml",
@@ -145,7 +167,13 @@ fn check_reports_every_problem_with_its_place() {
         ),
     );
     let o = majlis(
-        &["check", "--gazetteers", g.path().to_str().unwrap(), "--rules", r.path().to_str().unwrap()],
+        &[
+            "check",
+            "--gazetteers",
+            g.path().to_str().unwrap(),
+            "--rules",
+            r.path().to_str().unwrap(),
+        ],
         None,
     );
     assert_no_panic(&o);
@@ -155,33 +183,61 @@ fn check_reports_every_problem_with_its_place() {
     let r_file = r.path().join("rules.yaml").display().to_string();
     let has = |needle: &str| assert!(out.contains(needle), "missing `{needle}` in:\n{out}");
     has(&format!("{g_file}:5:7: error: duplicate id `a`"));
-    has(&format!("{g_file}:10:9: error: unknown entity type `citty`"));
-    has(&format!("{g_file}:15:16: error: name `X` is shorter than 2 letters"));
-    has(&format!("{g_file}:21:46: error: role `president` starts (2010-01-01) after it ends (2009-01-01)"));
-    has(&format!("{r_file}:8:14: error: trigger does not compile: regex parse error"));
-    has(&format!("{r_file}:13:14: error: unknown word set `{{NOPE}}`"));
-    has(&format!("{r_file}:18:14: warning: trigger is written with characters that normalisation folds away"));
+    has(&format!(
+        "{g_file}:10:9: error: unknown entity type `citty`"
+    ));
+    has(&format!(
+        "{g_file}:15:16: error: name `X` is shorter than 2 letters"
+    ));
+    has(&format!(
+        "{g_file}:21:46: error: role `president` starts (2010-01-01) after it ends (2009-01-01)"
+    ));
+    has(&format!(
+        "{r_file}:8:14: error: trigger does not compile: regex parse error"
+    ));
+    has(&format!(
+        "{r_file}:13:14: error: unknown word set `{{NOPE}}`"
+    ));
+    has(&format!(
+        "{r_file}:18:14: warning: trigger is written with characters that normalisation folds away"
+    ));
     has("ى (U+0649)");
     has("ة (U+0629)");
-    has(&format!("{r_file}:19:36: error: unknown entity type `planet`"));
-    has(&format!("{r_file}:21:15: error: example refers to unknown entity `nobody-at-all`"));
+    has(&format!(
+        "{r_file}:19:36: error: unknown entity type `planet`"
+    ));
+    has(&format!(
+        "{r_file}:21:15: error: example refers to unknown entity `nobody-at-all`"
+    ));
     has(&format!("{r_file}:23:9: error: duplicate rule id `r1`"));
 }
 
 #[test]
 fn malformed_yaml_is_located() {
     let g = tempfile::tempdir().unwrap();
-    write(g.path(), "bad.yaml", "- id: x\n  type: city\n  names: {en: [unclosed\n");
+    write(
+        g.path(),
+        "bad.yaml",
+        "- id: x\n  type: city\n  names: {en: [unclosed\n",
+    );
     let o = majlis(&["check", "--gazetteers", g.path().to_str().unwrap()], None);
     assert_no_panic(&o);
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
     let f = g.path().join("bad.yaml").display().to_string();
     assert!(out.starts_with(&format!("{f}:")), "{out}");
-    let line: u64 = out[f.len() + 1..].split(':').next().unwrap().parse().unwrap();
+    let line: u64 = out[f.len() + 1..]
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(line >= 3, "{out}");
     // The extractor refuses to start on bad data, with the same message.
-    let o = majlis(&["extract", "--gazetteers", g.path().to_str().unwrap()], Some(b"x"));
+    let o = majlis(
+        &["extract", "--gazetteers", g.path().to_str().unwrap()],
+        Some(b"x"),
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains(&f));
 }
@@ -196,7 +252,11 @@ fn embedded_data_checks_clean() {
 #[test]
 fn test_command_shows_a_readable_diff() {
     let r = tempfile::tempdir().unwrap();
-    write(r.path(), "language.yaml", include_str!("../rules/language.yaml"));
+    write(
+        r.path(),
+        "language.yaml",
+        include_str!("../rules/language.yaml"),
+    );
     write(
         r.path(),
         "wrong.yaml",
@@ -205,9 +265,18 @@ fn test_command_shows_a_readable_diff() {
     let o = majlis(&["test", "--rules", r.path().to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
-    assert!(out.contains("FAIL meeting.en.wrong (") && out.contains("wrong.yaml:9)"), "{out}");
-    assert!(out.contains("expected: meeting/* [john-kerry, vladimir-putin] planned"), "{out}");
-    assert!(out.contains("actual: meeting/talks [john-kerry, sergey-lavrov] occurred @geneva"), "{out}");
+    assert!(
+        out.contains("FAIL meeting.en.wrong (") && out.contains("wrong.yaml:9)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("expected: meeting/* [john-kerry, vladimir-putin] planned"),
+        "{out}"
+    );
+    assert!(
+        out.contains("actual: meeting/talks [john-kerry, sergey-lavrov] occurred @geneva"),
+        "{out}"
+    );
     assert!(out.trim_end().ends_with("0 passed, 1 failed"), "{out}");
 }
 
@@ -222,19 +291,37 @@ fn test_command_passes_on_the_embedded_rules() {
 #[test]
 fn explain_names_the_rule_and_the_rejected_candidates() {
     let o = majlis(
-        &["explain", "--date", "2016-07-23", "زار وزير الخارجية الأمريكي جون كيري موسكو حيث التقى الرئيس الروسي فلاديمير بوتين."],
+        &[
+            "explain",
+            "--date",
+            "2016-07-23",
+            "زار وزير الخارجية الأمريكي جون كيري موسكو حيث التقى الرئيس الروسي فلاديمير بوتين.",
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(0));
     let out = text(&o.stdout);
-    assert!(out.contains("meeting.ar.talks-verb (rules/meeting.ar.yaml:"), "{out}");
+    assert!(
+        out.contains("meeting.ar.talks-verb (rules/meeting.ar.yaml:"),
+        "{out}"
+    );
     assert!(out.contains("- moscow"), "{out}");
-    assert!(out.contains("- USA") && out.contains("inside a larger mention"), "{out}");
+    assert!(
+        out.contains("- USA") && out.contains("inside a larger mention"),
+        "{out}"
+    );
     assert!(out.contains("+ vladimir-putin"), "{out}");
-    assert!(out.contains("\"وزير الخارجيه الامريكي\" (foreign-minister of USA) → john-kerry"), "{out}");
+    assert!(
+        out.contains("\"وزير الخارجيه الامريكي\" (foreign-minister of USA) → john-kerry"),
+        "{out}"
+    );
     let o = majlis(&["explain", "--json", "Kerry met Lavrov."], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v["dropped"].as_array().unwrap().iter().any(|d| d["reason"].as_str().unwrap().contains("partial name")));
+    assert!(v["dropped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["reason"].as_str().unwrap().contains("partial name")));
 }
 
 #[test]

@@ -44,9 +44,21 @@ fn role_of(text: &str, on: &str) -> Vec<(String, String)> {
 fn coverage_counts() {
     let g = engine().gazetteer();
     let count = |t| g.entities.iter().filter(|e| e.kind == t).count();
-    assert!(count(EntityType::Country) >= 200, "countries {}", count(EntityType::Country));
-    assert!(count(EntityType::City) >= 5000, "cities {}", count(EntityType::City));
-    assert!(count(EntityType::Organisation) >= 200, "organisations {}", count(EntityType::Organisation));
+    assert!(
+        count(EntityType::Country) >= 200,
+        "countries {}",
+        count(EntityType::Country)
+    );
+    assert!(
+        count(EntityType::City) >= 5000,
+        "cities {}",
+        count(EntityType::City)
+    );
+    assert!(
+        count(EntityType::Organisation) >= 200,
+        "organisations {}",
+        count(EntityType::Organisation)
+    );
     let leaders = g
         .entities
         .iter()
@@ -54,12 +66,25 @@ fn coverage_counts() {
         .count();
     assert!(leaders >= 500, "people with roles {leaders}");
     // Every UN member has a capital and an Arabic name.
-    for iso in ["USA", "RUS", "SAU", "EGY", "LAO", "PSE", "VAT", "TWN", "XKX", "ESH"] {
+    for iso in [
+        "USA", "RUS", "SAU", "EGY", "LAO", "PSE", "VAT", "TWN", "XKX", "ESH",
+    ] {
         assert!(g.get(iso).is_some(), "{iso}");
     }
     let roles: std::collections::HashSet<&str> = g.titles.iter().map(|t| t.role.as_str()).collect();
-    for r in ["president", "king", "crown-prince", "emir", "prime-minister", "foreign-minister",
-              "defence-minister", "secretary-general", "ambassador", "envoy", "counterpart"] {
+    for r in [
+        "president",
+        "king",
+        "crown-prince",
+        "emir",
+        "prime-minister",
+        "foreign-minister",
+        "defence-minister",
+        "secretary-general",
+        "ambassador",
+        "envoy",
+        "counterpart",
+    ] {
         assert!(roles.contains(r), "title {r}");
     }
 }
@@ -100,7 +125,9 @@ fn false_friends_need_context() {
     assert!(tyre.iter().any(|i| i.starts_with("tyre")), "{tyre:?}");
     // Nice is an adjective until France or "the city of" is there.
     assert!(ids("It was a Nice day").is_empty());
-    assert!(ids("the city of Nice").iter().any(|i| i.starts_with("nice")));
+    assert!(ids("the city of Nice")
+        .iter()
+        .any(|i| i.starts_with("nice")));
     // بنوك is banks (ب + نوك), كلاوس is no Laos.
     assert!(ids("ارتفعت أرباح بنوك الخليج").is_empty());
     assert!(ids("كلاوس").is_empty());
@@ -108,26 +135,57 @@ fn false_friends_need_context() {
     assert!(!ids("شبه الجزيرة العربية").contains(&"algiers".to_string()));
     assert!(ids("قالت قناة الجزيرة").contains(&"al-jazeera".to_string()));
     // فرانس برس is the agency, not ف + رانس (Reims).
-    assert!(!ids("وكالة فرانس برس").iter().any(|i| i.starts_with("reims")));
+    assert!(!ids("وكالة فرانس برس")
+        .iter()
+        .any(|i| i.starts_with("reims")));
 }
 
 #[test]
 fn roles_are_date_bounded() {
     let kerry_2016 = role_of("قال وزير الخارجية الأمريكي إن", "2016-07-23");
-    assert_eq!(kerry_2016, vec![("john-kerry".to_string(), "وزير الخارجية الأمريكي".to_string())]);
+    assert_eq!(
+        kerry_2016,
+        vec![(
+            "john-kerry".to_string(),
+            "وزير الخارجية الأمريكي".to_string()
+        )]
+    );
     let us_2018 = role_of("قال وزير الخارجية الأمريكي إن", "2018-01-01");
-    assert!(us_2018.iter().all(|(id, _)| id != "john-kerry"), "{us_2018:?}");
-    assert!(us_2018.iter().any(|(id, _)| id == "rex-tillerson"), "{us_2018:?}");
+    assert!(
+        us_2018.iter().all(|(id, _)| id != "john-kerry"),
+        "{us_2018:?}"
+    );
+    assert!(
+        us_2018.iter().any(|(id, _)| id == "rex-tillerson"),
+        "{us_2018:?}"
+    );
     for on in ["2016-07-23", "2018-01-01"] {
         let lavrov = role_of("the Russian foreign minister said", on);
-        assert!(lavrov.iter().any(|(id, _)| id == "sergey-lavrov"), "{on}: {lavrov:?}");
+        assert!(
+            lavrov.iter().any(|(id, _)| id == "sergey-lavrov"),
+            "{on}: {lavrov:?}"
+        );
     }
     // A counterpart takes the role of the person it refers back to.
-    let c = role_of("التقى وزير الخارجية الأمريكي جون كيري نظيره الروسي", "2016-07-23");
-    assert!(c.contains(&("sergey-lavrov".to_string(), "نظيره الروسي".to_string())), "{c:?}");
+    let c = role_of(
+        "التقى وزير الخارجية الأمريكي جون كيري نظيره الروسي",
+        "2016-07-23",
+    );
+    assert!(
+        c.contains(&("sergey-lavrov".to_string(), "نظيره الروسي".to_string())),
+        "{c:?}"
+    );
     let c = role_of("John Kerry met his Russian counterpart", "2016-07-23");
-    assert!(c.contains(&("sergey-lavrov".to_string(), "Russian counterpart".to_string())), "{c:?}");
+    assert!(
+        c.contains(&(
+            "sergey-lavrov".to_string(),
+            "Russian counterpart".to_string()
+        )),
+        "{c:?}"
+    );
     // Without a date a title stays unresolved.
-    let r = engine().extract(&Document::new("t", "قال وزير الخارجية الأمريكي")).unwrap();
+    let r = engine()
+        .extract(&Document::new("t", "قال وزير الخارجية الأمريكي"))
+        .unwrap();
     assert!(r.entities.iter().all(|e| e.kind != "person"));
 }

@@ -4,7 +4,12 @@ use majlis::{Document, Engine};
 use serde_json::Value;
 
 fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v.as_object().expect("an object").keys().map(String::as_str).collect();
+    let mut k: Vec<&str> = v
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     k.sort_unstable();
     k
 }
@@ -14,15 +19,25 @@ fn record_json_has_exactly_the_documented_fields() {
     let engine = Engine::builder().build().unwrap();
     let text = "أعلن وزير الخارجية الأمريكي جون كيري أنه سيبحث الملف السوري مع نظيره الروسي سيرغي لافروف يومي الاثنين والثلاثاء المقبلين في فيينتيان.";
     let date = chrono::NaiveDate::from_ymd_opt(2016, 7, 23).unwrap();
-    let record = engine.extract(&Document::new("doc-1", text).with_date(date)).unwrap();
+    let record = engine
+        .extract(&Document::new("doc-1", text).with_date(date))
+        .unwrap();
     let v = serde_json::to_value(&record).unwrap();
 
     assert_eq!(keys(&v), ["date", "entities", "events", "id"]);
     assert_eq!(v["id"], "doc-1");
     assert_eq!(v["date"], "2016-07-23");
 
-    let kerry = v["entities"].as_array().unwrap().iter().find(|e| e["id"] == "john-kerry").unwrap();
-    assert_eq!(keys(kerry), ["country", "id", "mentions", "name", "type", "wikidata"]);
+    let kerry = v["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "john-kerry")
+        .unwrap();
+    assert_eq!(
+        keys(kerry),
+        ["country", "id", "mentions", "name", "type", "wikidata"]
+    );
     assert_eq!(kerry["type"], "person");
     assert_eq!(kerry["country"], "USA");
     assert_eq!(kerry["wikidata"], "Q22316");
@@ -38,7 +53,20 @@ fn record_json_has_exactly_the_documented_fields() {
     let e = &v["events"][0];
     assert_eq!(
         keys(e),
-        ["cameo", "confidence", "evidence", "id", "kind", "location", "modality", "participants", "plover", "subtype", "time", "topic"]
+        [
+            "cameo",
+            "confidence",
+            "evidence",
+            "id",
+            "kind",
+            "location",
+            "modality",
+            "participants",
+            "plover",
+            "subtype",
+            "time",
+            "topic"
+        ]
     );
     assert_eq!(e["id"], "doc-1/e1");
     assert_eq!(e["kind"], "meeting");
@@ -49,7 +77,10 @@ fn record_json_has_exactly_the_documented_fields() {
     assert_eq!(e["plover"]["event"], "CONSULT");
     assert_eq!(e["plover"]["mode"], "meet");
     assert_eq!(e["plover"]["context"], serde_json::json!(["future"]));
-    assert_eq!(keys(&e["participants"][0]), ["country", "id", "name", "type"]);
+    assert_eq!(
+        keys(&e["participants"][0]),
+        ["country", "id", "name", "type"]
+    );
     assert_eq!(e["location"]["id"], "vientiane");
     assert_eq!(e["location"]["country"], "LAO");
     assert_eq!(keys(&e["time"]), ["end", "start", "text"]);
@@ -61,7 +92,10 @@ fn record_json_has_exactly_the_documented_fields() {
     assert_eq!(keys(ev), ["rule", "sentence", "source", "trigger"]);
     assert_eq!(keys(&ev["trigger"]), ["span", "text"]);
     assert_eq!(ev["trigger"]["text"], "سيبحث");
-    assert!(ev["source"].as_str().unwrap().starts_with("rules/meeting.ar.yaml:"));
+    assert!(ev["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("rules/meeting.ar.yaml:"));
     assert!(e["confidence"].as_f64().unwrap() > 0.0);
 
     // A record reads back as it was written.
@@ -72,7 +106,9 @@ fn record_json_has_exactly_the_documented_fields() {
 #[test]
 fn absent_fields_are_null_not_missing() {
     let engine = Engine::builder().build().unwrap();
-    let record = engine.extract(&Document::new("d", "Egypt and Russia signed an agreement.")).unwrap();
+    let record = engine
+        .extract(&Document::new("d", "Egypt and Russia signed an agreement."))
+        .unwrap();
     let v = serde_json::to_value(&record).unwrap();
     assert_eq!(v["date"], Value::Null);
     let e = &v["events"][0];

@@ -70,7 +70,10 @@ struct Forbidden {
 
 /// The gazetteer may carry the fuller form of a name (Washington, D.C.).
 fn same_name(have: &str, want: &str) -> bool {
-    have == want || have.strip_prefix(want).is_some_and(|rest| rest.starts_with(','))
+    have == want
+        || have
+            .strip_prefix(want)
+            .is_some_and(|rest| rest.starts_with(','))
 }
 
 fn expected() -> Expected {
@@ -126,10 +129,17 @@ fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
     while let Some(i) = text[from..].find(needle) {
         let s = from + i;
         let e = s + needle.len();
-        let after_ok = needle.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+        let after_ok = needle
+            .chars()
+            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
             || !text[e..].chars().next().is_some_and(char::is_alphanumeric);
-        let before_ok = needle.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
-            || !text[..s].chars().next_back().is_some_and(char::is_alphanumeric);
+        let before_ok = needle
+            .chars()
+            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+            || !text[..s]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
         if after_ok && before_ok {
             out.push((s, e));
         }
@@ -149,12 +159,18 @@ fn check_entities(text: &str, record: &Record, arabic: bool) {
         let surfaces: Vec<String> = if arabic {
             spec.surfaces.clone()
         } else {
-            english_surfaces(&spec.name).iter().map(|s| s.to_string()).collect()
+            english_surfaces(&spec.name)
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
         };
         assert!(!surfaces.is_empty(), "no surfaces for {}", spec.name);
         for surface in &surfaces {
             let places = occurrences(text, surface);
-            assert!(!places.is_empty(), "surface {surface} does not occur in the text");
+            assert!(
+                !places.is_empty(),
+                "surface {surface} does not occur in the text"
+            );
             for (s, e) in places {
                 let covered = entity
                     .mentions
@@ -164,7 +180,11 @@ fn check_entities(text: &str, record: &Record, arabic: bool) {
                     covered,
                     "{} not found at {s}..{e} ({surface}); mentions: {:?}",
                     spec.name,
-                    entity.mentions.iter().map(|m| (&m.text, m.span)).collect::<Vec<_>>()
+                    entity
+                        .mentions
+                        .iter()
+                        .map(|m| (&m.text, m.span))
+                        .collect::<Vec<_>>()
                 );
             }
         }
@@ -240,9 +260,9 @@ fn check_events(record: &Record) {
             .iter()
             .filter(|e| e.kind == spec.kind && names(record, e) == want)
             .filter(|e| {
-                spec.location.as_ref().is_none_or(|l| {
-                    e.location.as_ref().is_some_and(|x| &x.name == l)
-                })
+                spec.location
+                    .as_ref()
+                    .is_none_or(|l| e.location.as_ref().is_some_and(|x| &x.name == l))
             })
             .collect();
         assert_eq!(
@@ -251,17 +271,27 @@ fn check_events(record: &Record) {
             "{}: expected once, found {} among {:#?}",
             spec.id,
             found.len(),
-            record.events.iter().map(|e| (names(record, e), &e.location, &e.modality)).collect::<Vec<_>>()
+            record
+                .events
+                .iter()
+                .map(|e| (names(record, e), &e.location, &e.modality))
+                .collect::<Vec<_>>()
         );
         let e = found[0];
         assert_eq!(e.modality, spec.modality, "{}", spec.id);
         if let Some(t) = &spec.time {
-            let got = e.time.as_ref().unwrap_or_else(|| panic!("{}: no time", spec.id));
+            let got = e
+                .time
+                .as_ref()
+                .unwrap_or_else(|| panic!("{}: no time", spec.id));
             assert_eq!(got.start.as_deref(), Some(t.start.as_str()), "{}", spec.id);
             assert_eq!(got.end.as_deref(), Some(t.end.as_str()), "{}", spec.id);
         }
         if let Some(topic) = &spec.topic {
-            let t = e.topic.as_ref().unwrap_or_else(|| panic!("{}: no topic", spec.id));
+            let t = e
+                .topic
+                .as_ref()
+                .unwrap_or_else(|| panic!("{}: no topic", spec.id));
             let ids: Vec<&str> = t.entities.iter().map(String::as_str).collect();
             let want_id = record
                 .entities
