@@ -603,32 +603,27 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
                 context,
             ));
         }
-        for stem in &raw.adjectives.ar {
-            for form in nisba_forms(&normalize_key(&stem.value)) {
-                let s = Spanned::new(form, stem.referenced, stem.defined);
-                keys.extend(surfaces(
-                    &mut sink,
-                    &s,
-                    target,
-                    Via::Adjective,
-                    true,
-                    context,
-                ));
-            }
-        }
-        for p in &raw.plurals.ar {
+        // Generated Arabic adjective forms: every nisba inflection, and the broken plurals
+        // with and without the article; each keeps the place of the stem it came from.
+        let nisbas = raw.adjectives.ar.iter().flat_map(|stem| {
+            nisba_forms(&normalize_key(&stem.value))
+                .into_iter()
+                .map(move |f| (f, stem))
+        });
+        let plurals = raw.plurals.ar.iter().flat_map(|p| {
             let base = normalize_key(&p.value);
-            for form in [base.clone(), format!("ال{base}")] {
-                let s = Spanned::new(form, p.referenced, p.defined);
-                keys.extend(surfaces(
-                    &mut sink,
-                    &s,
-                    target,
-                    Via::Adjective,
-                    true,
-                    context,
-                ));
-            }
+            [format!("ال{base}"), base].into_iter().map(move |f| (f, p))
+        });
+        for (form, at) in nisbas.chain(plurals) {
+            let s = Spanned::new(form, at.referenced, at.defined);
+            keys.extend(surfaces(
+                &mut sink,
+                &s,
+                target,
+                Via::Adjective,
+                true,
+                context,
+            ));
         }
         if kind == EntityType::Person {
             let full: Vec<String> = keys
