@@ -188,6 +188,8 @@ pub struct Gazetteer {
     pub index: HashMap<String, usize>,
     /// (role, country) → indices of people who held it, for date lookups.
     pub holders: HashMap<(String, String), Vec<usize>>,
+    /// Normalised pattern → index into `patterns`.
+    pub pattern_index: HashMap<String, usize>,
 }
 
 impl Gazetteer {
@@ -212,6 +214,27 @@ impl Gazetteer {
             })
             .max()
             .map(|(_, p)| p)
+    }
+
+    /// True when the normalised `key` is a name or alias of entity `e`.
+    pub fn names_entity(&self, key: &str, e: usize) -> bool {
+        self.pattern_index.get(key).is_some_and(|&i| {
+            self.patterns[i].1.iter().any(|s| {
+                s.target == Target::Entity(e as u32)
+                    && matches!(s.via, Via::Name | Via::Alias)
+                    && !s.lam_fused
+            })
+        })
+    }
+
+    /// True when the normalised `key` is a country's adjective (الإسباني, Spanish).
+    pub fn is_country_adjective(&self, key: &str) -> bool {
+        self.pattern_index.get(key).is_some_and(|&i| {
+            self.patterns[i].1.iter().any(|s| {
+                s.via == Via::Adjective
+                    && matches!(s.target, Target::Entity(e) if self.entities[e as usize].kind == EntityType::Country)
+            })
+        })
     }
 
     /// The roles `person` held on `date`.
@@ -681,6 +704,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
         }
     }
     g.holders = holders;
+    g.pattern_index = pattern_index;
     (g, diags)
 }
 

@@ -277,7 +277,32 @@ pub fn resolve(
     }
     mentions.sort_by_key(|m| (m.start, m.end));
 
-    // 4. Titles.
+    // 4. The proper name inside a descriptive name: دولة الكويت, حركة حماس, تنظيم داعش, نادي
+    // برشلونة name the entity by the word after the common noun; ريال مدريد الإسباني, حزب الله
+    // اللبناني and مكة المكرمة add a nationality or an epithet to it. The mention is the name.
+    for m in mentions
+        .iter_mut()
+        .filter(|m| m.via != MentionVia::Adjective)
+    {
+        let text = &norm[m.start..m.end];
+        if let Some((head, rest)) = text.split_once(' ') {
+            if DESCRIPTORS.contains(&head) && g.names_entity(rest, m.entity) {
+                m.start = m.end - rest.len();
+                m.token_start = m.start;
+                continue;
+            }
+        }
+        if let Some((rest, tail)) = text.rsplit_once(' ') {
+            if (EPITHETS.contains(&tail) || g.is_country_adjective(tail))
+                && g.names_entity(rest, m.entity)
+            {
+                m.end = m.start + rest.len();
+            }
+        }
+    }
+    mentions.sort_by_key(|m| (m.start, m.end));
+
+    // 5. Titles.
     resolve_titles(g, norm, sentences, date, &mut mentions, &mut titles);
     mentions.sort_by_key(|m| (m.start, m.end));
     Mentions {
@@ -286,6 +311,43 @@ pub fn resolve(
         dropped,
     }
 }
+
+/// Common nouns that head a descriptive name (normalised): the state of, the movement, the club.
+const DESCRIPTORS: &[&str] = &[
+    "دوله",
+    "جمهوريه",
+    "مملكه",
+    "المملكه",
+    "سلطنه",
+    "اماره",
+    "مدينه",
+    "بلده",
+    "محافظه",
+    "ولايه",
+    "امانه",
+    "نادي",
+    "فريق",
+    "صحيفه",
+    "جريده",
+    "مجله",
+    "قناه",
+    "تلفزيون",
+    "اذاعه",
+    "وكاله",
+    "تنظيم",
+    "حركه",
+    "جماعه",
+    "ميليشيا",
+    "ميليشيات",
+    "the",
+    "state",
+    "city",
+    "kingdom",
+    "republic",
+];
+
+/// Honorific epithets after a place name (normalised): مكة المكرمة, المدينة المنورة, القدس الشريف.
+const EPITHETS: &[&str] = &["المكرمه", "المنوره", "الشريف", "المقدسه", "المحتله"];
 
 fn overlaps(taken: &BTreeMap<usize, usize>, s: usize, e: usize) -> bool {
     // The last interval starting before e must end at or before s.
