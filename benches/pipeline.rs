@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use majlis::matcher::{Backend, Matcher};
 use majlis::normalize::normalize;
-use majlis::{batch, bench, resolve, segment, Document, Engine};
+use majlis::{batch, bench, Document, Engine};
 use std::hint::black_box;
 use std::io::Cursor;
 use std::sync::atomic::AtomicBool;
@@ -74,15 +74,9 @@ fn stages(c: &mut Criterion) {
             texts
                 .iter()
                 .map(|t| {
-                    let n = normalize(t);
-                    let norm = n.as_str();
-                    let sentences = segment::sentences(norm);
-                    let hits = engine
-                        .matcher()
-                        .hits(g, norm, t, |s, e| n.original_span(t, s, e));
-                    resolve::resolve(g, norm, &hits, &sentences, None)
-                        .mentions
-                        .len()
+                    engine
+                        .mentions(&Document::new("bench", t))
+                        .map_or(0, |a| a.mentions.mentions.len())
                 })
                 .sum::<usize>()
         })

@@ -17,7 +17,6 @@
 use crate::batch;
 use crate::engine::{Document, Engine, EngineBuilder};
 use crate::normalize::normalize;
-use crate::{resolve, segment};
 use std::io::{self, Cursor};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -174,7 +173,6 @@ pub fn run(corpus: &Corpus, repeat: usize, threads: &[usize]) -> Result<Report, 
 
     let texts = &corpus.texts;
     let normalized: Vec<_> = texts.iter().map(|t| normalize(t)).collect();
-    let g = engine.gazetteer();
     let mut stages = Vec::new();
     let mut push = |name: &str, threads: usize, (time, found): (Duration, usize)| {
         stages.push(Stage {
@@ -209,15 +207,9 @@ pub fn run(corpus: &Corpus, repeat: usize, threads: &[usize]) -> Result<Report, 
             texts
                 .iter()
                 .map(|t| {
-                    let n = normalize(t);
-                    let norm = n.as_str();
-                    let sentences = segment::sentences(norm);
-                    let hits = engine
-                        .matcher()
-                        .hits(g, norm, t, |s, e| n.original_span(t, s, e));
-                    resolve::resolve(g, norm, &hits, &sentences, None)
-                        .mentions
-                        .len()
+                    engine
+                        .mentions(&Document::new("bench", t))
+                        .map_or(0, |a| a.mentions.mentions.len())
                 })
                 .sum()
         }),

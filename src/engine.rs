@@ -265,6 +265,25 @@ impl Engine {
 
     /// Runs the pipeline up to the events; `trace` also records what each trigger did.
     pub fn analyse(&self, doc: &Document<'_>, trace: bool) -> Result<Analysis, Error> {
+        let mut a = self.mentions(doc)?;
+        let cx = events::Context {
+            g: &self.g,
+            rules: &self.rules,
+            norm: a.normalized.as_str(),
+            sentences: &a.sentences,
+            mentions: &a.mentions.mentions,
+            titles: &a.mentions.titles,
+            date: doc.date,
+        };
+        let mut traces = Vec::new();
+        a.events = events::extract(&cx, trace.then_some(&mut traces));
+        a.traces = traces;
+        Ok(a)
+    }
+
+    /// Runs the pipeline up to the mentions, without the rules: normalisation, sentences,
+    /// matching and resolution (the returned analysis has no events).
+    pub fn mentions(&self, doc: &Document<'_>) -> Result<Analysis, Error> {
         if doc.text.len() > self.max_document_bytes {
             return Err(Error::TooLarge {
                 id: doc.id.to_string(),
@@ -279,24 +298,13 @@ impl Engine {
             normalized.original_span(doc.text, s, e)
         });
         let mentions = resolve::resolve(&self.g, norm, &hits, &sentences, doc.date);
-        let mut traces = Vec::new();
-        let cx = events::Context {
-            g: &self.g,
-            rules: &self.rules,
-            norm,
-            sentences: &sentences,
-            mentions: &mentions.mentions,
-            titles: &mentions.titles,
-            date: doc.date,
-        };
-        let events = events::extract(&cx, trace.then_some(&mut traces));
         Ok(Analysis {
             normalized,
             sentences,
             hits,
             mentions,
-            events,
-            traces,
+            events: Vec::new(),
+            traces: Vec::new(),
         })
     }
 
