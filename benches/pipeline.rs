@@ -61,6 +61,24 @@ fn stages(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    group.bench_function("hits, trie at token starts", |b| {
+        b.iter(|| {
+            normalized
+                .iter()
+                .zip(texts)
+                .map(|(n, t)| engine.matcher().hits(g, n, t).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("hits, daachorse scan", |b| {
+        b.iter(|| {
+            normalized
+                .iter()
+                .zip(texts)
+                .map(|(n, t)| daac.hits(g, n, t).len())
+                .sum::<usize>()
+        })
+    });
     group.bench_function("normalise", |b| {
         b.iter(|| {
             texts
@@ -128,6 +146,9 @@ fn stages(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("engine (embedded data)", |b| {
         b.iter(|| black_box(Engine::builder().build()))
+    });
+    group.bench_function("matcher, trie", |b| {
+        b.iter(|| black_box(Matcher::with_backend(g, Backend::Trie)))
     });
     group.bench_function("automaton, daachorse", |b| {
         b.iter(|| black_box(Matcher::with_backend(g, Backend::Daachorse)))

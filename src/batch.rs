@@ -210,7 +210,7 @@ fn process(
         }
         Ok(b) => b.as_slice(),
     };
-    let text = match std::str::from_utf8(bytes) {
+    let text = match simdutf8::compat::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             // The id, when the rest of the line still says it.

@@ -294,9 +294,7 @@ impl Engine {
         let normalized = normalize(doc.text);
         let norm = normalized.as_str();
         let sentences = segment::sentences(norm);
-        let hits = self.matcher.hits(&self.g, norm, doc.text, |s, e| {
-            normalized.original_span(doc.text, s, e)
-        });
+        let hits = self.matcher.hits(&self.g, &normalized, doc.text);
         let mentions = resolve::resolve(&self.g, norm, &hits, &sentences, doc.date);
         Ok(Analysis {
             normalized,

@@ -20,6 +20,9 @@ pub struct Normalized {
     text: String,
     /// For every byte of `text`, the byte offset in the original of the character it came from.
     origin: Vec<u32>,
+    /// Byte offsets in `text` of every character that is not white space and follows a
+    /// character that is not part of a word (or starts the text): where a name can begin.
+    token_starts: Vec<u32>,
     /// Byte length of the original text.
     original_len: u32,
 }
@@ -28,6 +31,23 @@ impl Normalized {
     /// The normalised text.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// Where a name can begin, in order: byte offsets in the normalised text of every character
+    /// that is not white space and follows white space, punctuation or the start of the text.
+    /// Collected in the same pass as the text.
+    ///
+    /// ```
+    /// let n = majlis::normalize::normalize("قال (كيري) في جنيف");
+    /// let starts: Vec<&str> = n
+    ///     .token_starts()
+    ///     .iter()
+    ///     .map(|&s| n.as_str()[s as usize..].split(' ').next().unwrap())
+    ///     .collect();
+    /// assert_eq!(starts, ["قال", "(كيري)", "كيري)", "في", "جنيف"]);
+    /// ```
+    pub fn token_starts(&self) -> &[u32] {
+        &self.token_starts
     }
 
     /// Maps a byte range of the normalised text to the byte range of the original text that
@@ -76,15 +96,12 @@ impl Normalized {
 /// assert_eq!(&original[s..e], "وزيـــر");
 /// ```
 pub fn normalize(text: &str) -> Normalized {
-    let mut out = String::with_capacity(text.len());
-    let mut origin: Vec<u32> = Vec::with_capacity(text.len());
-    // Pending white space: None, Some(false) = space, Some(true) = line break.
-    let mut pending_space: Option<(bool, u32)> = None;
-
-    let push = |out: &mut String, origin: &mut Vec<u32>, c: char, at: u32| {
-        let before = out.len();
-        out.push(c);
-        origin.extend(std::iter::repeat_n(at, out.len() - before));
+    let mut out = Out {
+        text: String::with_capacity(text.len()),
+        origin: Vec::with_capacity(text.len()),
+        token_starts: Vec::with_capacity(text.len() / 6),
+        prev_word: false,
+        pending_space: None,
     };
 
     let bytes = text.as_bytes();
@@ -96,9 +113,13 @@ pub fn normalize(text: &str) -> Normalized {
         if (b == 0xD8 || b == 0xD9) && i + 1 < bytes.len() {
             let cp = (((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32;
             if (KEPT_ARABIC[((cp - 0x600) >> 6) as usize] >> (cp & 63)) & 1 == 1 {
-                flush_space(&mut out, &mut origin, &mut pending_space);
-                out.push_str(&text[i..i + 2]);
-                origin.extend_from_slice(&[i as u32, i as u32]);
+                out.flush_space();
+                if !out.prev_word {
+                    out.token_starts.push(out.text.len() as u32);
+                    out.prev_word = true;
+                }
+                out.text.push_str(&text[i..i + 2]);
+                out.origin.extend_from_slice(&[i as u32, i as u32]);
                 i += 2;
                 continue;
             }
@@ -111,30 +132,30 @@ pub fn normalize(text: &str) -> Normalized {
         if c.is_ascii() {
             match c {
                 'A'..='Z' => {
-                    flush_space(&mut out, &mut origin, &mut pending_space);
-                    push(&mut out, &mut origin, c.to_ascii_lowercase(), at);
+                    out.flush_space();
+                    out.push(c.to_ascii_lowercase(), at);
                 }
-                '\n' | '\r' | '\x0b' | '\x0c' => note_space(&mut pending_space, true, at),
-                ' ' | '\t' | '-' => note_space(&mut pending_space, false, at),
+                '\n' | '\r' | '\x0b' | '\x0c' => out.note_space(true, at),
+                ' ' | '\t' | '-' => out.note_space(false, at),
                 '\0'..='\x08' | '\x0e'..='\x1f' | '\x7f' => {}
                 _ => {
-                    flush_space(&mut out, &mut origin, &mut pending_space);
-                    push(&mut out, &mut origin, c, at);
+                    out.flush_space();
+                    out.push(c, at);
                 }
             }
             continue;
         }
         match fold_char(c) {
             Fold::Delete => {}
-            Fold::Space(newline) => note_space(&mut pending_space, newline, at),
+            Fold::Space(newline) => out.note_space(newline, at),
             Fold::Char(f) => {
-                flush_space(&mut out, &mut origin, &mut pending_space);
-                push(&mut out, &mut origin, f, at);
+                out.flush_space();
+                out.push(f, at);
             }
             Fold::Str(s) => {
-                flush_space(&mut out, &mut origin, &mut pending_space);
+                out.flush_space();
                 for f in s.chars() {
-                    push(&mut out, &mut origin, f, at);
+                    out.push(f, at);
                 }
             }
             Fold::Compat => {
@@ -143,7 +164,7 @@ pub fn normalize(text: &str) -> Normalized {
                         return;
                     }
                     if d.is_whitespace() {
-                        note_space(&mut pending_space, false, at);
+                        out.note_space(false, at);
                         return;
                     }
                     let d = match fold_char(d) {
@@ -151,9 +172,9 @@ pub fn normalize(text: &str) -> Normalized {
                         Fold::Delete => return,
                         _ => d,
                     };
-                    flush_space(&mut out, &mut origin, &mut pending_space);
+                    out.flush_space();
                     for l in d.to_lowercase() {
-                        push(&mut out, &mut origin, l, at);
+                        out.push(l, at);
                     }
                 });
             }
@@ -161,24 +182,51 @@ pub fn normalize(text: &str) -> Normalized {
     }
     // Trailing white space is dropped, as leading white space is (see `note_space`).
     Normalized {
-        text: out,
-        origin,
+        text: out.text,
+        origin: out.origin,
+        token_starts: out.token_starts,
         original_len: text.len() as u32,
     }
 }
 
-fn note_space(pending: &mut Option<(bool, u32)>, newline: bool, at: u32) {
-    match pending {
-        Some((nl, _)) => *nl |= newline,
-        None => *pending = Some((newline, at)),
-    }
+/// The normalised text being built.
+struct Out {
+    text: String,
+    origin: Vec<u32>,
+    token_starts: Vec<u32>,
+    /// The last character pushed is part of a word.
+    prev_word: bool,
+    /// Pending white space: None, Some(false) = space, Some(true) = line break.
+    pending_space: Option<(bool, u32)>,
 }
 
-fn flush_space(out: &mut String, origin: &mut Vec<u32>, pending: &mut Option<(bool, u32)>) {
-    if let Some((newline, at)) = pending.take() {
-        if !out.is_empty() {
-            out.push(if newline { '\n' } else { ' ' });
-            origin.push(at);
+impl Out {
+    /// Pushes a character that is not white space.
+    fn push(&mut self, c: char, at: u32) {
+        if !self.prev_word {
+            self.token_starts.push(self.text.len() as u32);
+        }
+        self.prev_word = is_word_char(c);
+        let before = self.text.len();
+        self.text.push(c);
+        self.origin
+            .extend(std::iter::repeat_n(at, self.text.len() - before));
+    }
+
+    fn note_space(&mut self, newline: bool, at: u32) {
+        match &mut self.pending_space {
+            Some((nl, _)) => *nl |= newline,
+            None => self.pending_space = Some((newline, at)),
+        }
+    }
+
+    fn flush_space(&mut self) {
+        if let Some((newline, at)) = self.pending_space.take() {
+            if !self.text.is_empty() {
+                self.text.push(if newline { '\n' } else { ' ' });
+                self.origin.push(at);
+                self.prev_word = false;
+            }
         }
     }
 }
@@ -289,7 +337,7 @@ const WORD_BITS: [u64; 32] = [
 /// Normalises a gazetteer name or word-set entry: the same function as for text, on one line.
 pub fn normalize_key(s: &str) -> String {
     let n = normalize(s);
-    n.text.replace('\n', " ")
+    n.text.trim().replace('\n', " ")
 }
 
 #[cfg(test)]

@@ -13,9 +13,11 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut i = 0usize;
-    // A byte loop: every boundary is ASCII or `؟` (D8 9F), and UTF-8 never has those bytes
-    // inside another character.
-    while i < bytes.len() {
+    // Every boundary is ASCII or `؟` (D8 9F), and UTF-8 never has those bytes inside another
+    // character: jump from one candidate byte to the next (`؟` is found by its second byte,
+    // which is rare; its first byte starts most Arabic letters).
+    while let Some(off) = bytes[i..].iter().position(|&b| CANDIDATE[b as usize]) {
+        i += off;
         let end = match bytes[i] {
             b'\n' => {
                 push_trimmed(text, start, i, &mut out);
@@ -24,7 +26,7 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
                 continue;
             }
             b'!' | b'?' => i + 1,
-            0xD8 if bytes.get(i + 1) == Some(&0x9F) => i + 2,
+            0x9F if i > 0 && bytes[i - 1] == 0xD8 => i + 1,
             b'.' if !is_abbreviation_dot(text, i) => {
                 // Take a run of dots and closing quotes with the sentence.
                 let mut e = i + 1;
@@ -45,6 +47,17 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     push_trimmed(text, start, text.len(), &mut out);
     out
 }
+
+/// Bytes that may end a sentence: `\n ! ? .` and the second byte of `؟`.
+const CANDIDATE: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'.' as usize] = true;
+    t[0x9F] = true;
+    t
+};
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let piece = &text[start..end];

@@ -1,7 +1,8 @@
 //! Properties over random Arabic, Latin and mixed text: normalisation never loses an offset and
 //! every span the engine reports slices the original text to the mention.
 
-use majlis::normalize::normalize;
+use majlis::matcher::{Backend, Matcher};
+use majlis::normalize::{is_word_char, normalize};
 use majlis::{Document, Engine};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -48,6 +49,16 @@ fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece(), 0..40).prop_map(|v| v.concat())
 }
 
+/// The scanning backends, built once (the trie is the engine's own).
+fn scanners() -> &'static [Matcher; 2] {
+    static M: OnceLock<[Matcher; 2]> = OnceLock::new();
+    M.get_or_init(|| {
+        let g = engine().gazetteer();
+        [Backend::Daachorse, Backend::AhoCorasick]
+            .map(|b| Matcher::with_backend(g, b).expect("automaton builds"))
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -67,6 +78,31 @@ proptest! {
             let o = n.original_offset(b);
             prop_assert!(o >= last);
             last = o;
+        }
+    }
+
+    #[test]
+    fn token_starts_follow_non_word_characters(t in text()) {
+        let n = normalize(&t);
+        let norm = n.as_str();
+        let mut expected = Vec::new();
+        let mut prev_word = false;
+        for (i, c) in norm.char_indices() {
+            if !prev_word && !c.is_whitespace() {
+                expected.push(i as u32);
+            }
+            prev_word = is_word_char(c);
+        }
+        prop_assert_eq!(n.token_starts(), expected.as_slice());
+    }
+
+    #[test]
+    fn every_backend_reports_the_same_hits(t in text()) {
+        let g = engine().gazetteer();
+        let n = normalize(&t);
+        let trie = engine().matcher().hits(g, &n, &t);
+        for m in scanners() {
+            prop_assert_eq!(&m.hits(g, &n, &t), &trie, "{:?}", m.backend());
         }
     }
 
@@ -121,4 +157,20 @@ fn known_traps() {
     // "us" is a pronoun; "US" is the United States.
     assert!(ids("he told us").is_empty());
     assert_eq!(ids("the US envoy"), vec!["USA"]);
+}
+
+/// The seed article, Arabic and English: the trie and both scanning automata agree hit for hit.
+#[test]
+fn backends_agree_on_the_seed_article() {
+    let g = engine().gazetteer();
+    for file in ["kerry-lavrov-asean-2016.ar.txt", "kerry-lavrov-asean-2016.en.txt"] {
+        let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+        let t = std::fs::read_to_string(&path).expect("seed copy is in the repository");
+        let n = normalize(&t);
+        let trie = engine().matcher().hits(g, &n, &t);
+        assert!(trie.len() > 20, "{file}: only {} hits", trie.len());
+        for m in scanners() {
+            assert_eq!(m.hits(g, &n, &t), trie, "{file}: {:?}", m.backend());
+        }
+    }
 }
