@@ -170,14 +170,22 @@ impl EngineBuilder {
     }
 
     fn load(&self) -> (Gazetteer, RuleSet, Vec<Diagnostic>) {
-        let (g, mut diags) = gazetteer::load(&self.gazetteers);
+        // The rules' regular expressions (and the time expressions') compile while the
+        // gazetteers load; the rules are then checked against the gazetteer.
+        let ((g, mut diags), pre) = rayon::join(
+            || gazetteer::load(&self.gazetteers),
+            || {
+                crate::time::compile();
+                rules::precompile(&self.rules)
+            },
+        );
         let names: std::collections::HashSet<String> = g
             .entities
             .iter()
             .flat_map(|e| [e.id.to_lowercase(), e.name.to_lowercase()])
             .collect();
         let known = |s: &str| names.contains(&s.to_lowercase());
-        let (r, rd) = rules::load(&self.rules, &known);
+        let (r, rd) = rules::load_precompiled(&self.rules, &known, &pre);
         diags.extend(rd);
         (g, r, diags)
     }
@@ -321,15 +329,18 @@ impl Engine {
 
         // Entities in order of first mention.
         let mut order: Vec<usize> = Vec::new();
-        let mut by_entity: HashMap<usize, Vec<MentionRecord>> = HashMap::new();
-        let mut mentions = a.mentions.mentions.clone();
+        let mut by_entity: Vec<Vec<MentionRecord>> = Vec::new();
+        let mut slot: HashMap<usize, usize> = HashMap::new();
+        let mut mentions: Vec<&resolve::Mention> = a.mentions.mentions.iter().collect();
         mentions.sort_by_key(|m| (m.start, m.end));
-        for m in &mentions {
+        for m in mentions {
             let (s, e) = span(m.start, m.end);
-            let list = by_entity.entry(m.entity).or_insert_with(|| {
+            let at = *slot.entry(m.entity).or_insert_with(|| {
                 order.push(m.entity);
-                Vec::new()
+                by_entity.push(Vec::new());
+                by_entity.len() - 1
             });
+            let list = &mut by_entity[at];
             if list.iter().any(|x| x.span == [s, e]) {
                 continue;
             }
@@ -342,7 +353,8 @@ impl Engine {
         }
         let entities = order
             .iter()
-            .map(|&i| {
+            .zip(by_entity)
+            .map(|(&i, mentions)| {
                 let e = &g.entities[i];
                 EntityRecord {
                     id: e.id.clone(),
@@ -350,7 +362,7 @@ impl Engine {
                     name: e.name.clone(),
                     country: e.dyad_code().map(str::to_string),
                     wikidata: e.wikidata.clone(),
-                    mentions: by_entity.remove(&i).unwrap_or_default(),
+                    mentions,
                 }
             })
             .collect();
@@ -463,23 +475,30 @@ fn acts_for(g: &Gazetteer, i: usize, date: Option<NaiveDate>) -> Option<&str> {
     e.dyad_code()
 }
 
-/// Byte offset → char offset, for offsets asked in any order (cached walk).
+/// Byte offset → char offset, for offsets asked in any order. Offsets asked before are
+/// checkpoints (kept in order as long as the offsets asked grow, as they mostly do); a new offset
+/// counts characters from the nearest checkpoint before it.
 struct CharIndex<'a> {
     text: &'a str,
-    cache: std::collections::BTreeMap<usize, usize>,
+    /// (byte, char) pairs, increasing.
+    checkpoints: Vec<(usize, usize)>,
 }
 
 impl<'a> CharIndex<'a> {
     fn new(text: &'a str) -> Self {
-        let mut cache = std::collections::BTreeMap::new();
-        cache.insert(0, 0);
-        Self { text, cache }
+        Self {
+            text,
+            checkpoints: vec![(0, 0)],
+        }
     }
 
     fn at(&mut self, byte: usize) -> usize {
-        let (&b0, &c0) = self.cache.range(..=byte).next_back().unwrap_or((&0, &0));
+        let i = self.checkpoints.partition_point(|&(b, _)| b <= byte);
+        let (b0, c0) = self.checkpoints[i.saturating_sub(1)];
         let c = c0 + self.text[b0..byte].chars().count();
-        self.cache.insert(byte, c);
+        if i == self.checkpoints.len() {
+            self.checkpoints.push((byte, c));
+        }
         c
     }
 }

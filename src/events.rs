@@ -18,6 +18,7 @@
 //!   (same sentence, or no conflict of place, time and modality).
 
 use crate::gazetteer::{EntityType, Gazetteer};
+use crate::normalize::is_word_char;
 use crate::resolve::{Mention, MentionVia, TitleMention};
 use crate::rules::{Direction, Kind, Lang, LocationMode, Profile, Rule, RuleSet};
 use crate::time::{self, TimeExpr};
@@ -155,7 +156,7 @@ fn tokens_between(norm: &str, a: usize, b: usize) -> usize {
     }
     norm[a..b]
         .split(|c: char| c.is_whitespace())
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| w.chars().any(is_word_char))
         .count()
 }
 
@@ -182,7 +183,7 @@ fn gap_skipping(
     for w in norm[a..b].split(|c: char| c.is_whitespace()) {
         let start = at;
         at += w.len() + 1;
-        if !w.chars().any(char::is_alphanumeric) {
+        if !w.chars().any(is_word_char) {
             continue;
         }
         if sent
@@ -193,7 +194,7 @@ fn gap_skipping(
         {
             continue;
         }
-        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let bare = w.trim_matches(|c: char| !is_word_char(c));
         if profile.fillers.iter().any(|f| f == bare) {
             continue;
         }
@@ -286,8 +287,11 @@ impl Sentence {
     fn new(cx: &Context<'_>, profile: &Profile, span: (usize, usize)) -> Self {
         let (ss, se) = span;
         let norm = cx.norm;
-        let in_sentence: Vec<usize> = (0..cx.mentions.len())
-            .filter(|&i| cx.mentions[i].start >= ss && cx.mentions[i].end <= se)
+        // Mentions are sorted by start.
+        let first = cx.mentions.partition_point(|m| m.start < ss);
+        let in_sentence: Vec<usize> = (first..cx.mentions.len())
+            .take_while(|&i| cx.mentions[i].start < se)
+            .filter(|&i| cx.mentions[i].end <= se)
             .collect();
         let contained = |i: usize| {
             let m = &cx.mentions[i];
@@ -472,7 +476,7 @@ fn ends_with_word(s: &str, w: &str) -> bool {
         && s[..s.len() - w.len()]
             .chars()
             .next_back()
-            .is_none_or(|c| !c.is_alphanumeric() || "وفبل".contains(c))
+            .is_none_or(|c| !is_word_char(c) || "وفبل".contains(c))
 }
 
 fn starts_with_word(s: &str, w: &str) -> bool {
@@ -480,7 +484,7 @@ fn starts_with_word(s: &str, w: &str) -> bool {
         && s[w.len()..]
             .chars()
             .next()
-            .is_none_or(|c| !c.is_alphanumeric())
+            .is_none_or(|c| !is_word_char(c))
 }
 
 /// True when a location preposition stands right before the mention (up to two words between:

@@ -14,8 +14,10 @@
 
 use crate::gazetteer::{EntityType, Gazetteer, Target, Via};
 use crate::matcher::Hit;
+use crate::normalize::is_word_char;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::BTreeMap;
 
 /// How a mention names its entity (the record's `via`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,7 +134,7 @@ pub fn resolve(
     let surface = |h: &Hit| g.patterns[h.pattern as usize].1[h.surface as usize];
 
     // 1. What the document supports.
-    let mut strong: HashSet<usize> = HashSet::new();
+    let mut strong: HashSet<usize> = HashSet::default();
     for h in hits {
         let s = surface(h);
         if let Target::Entity(e) = s.target {
@@ -193,10 +195,17 @@ pub fn resolve(
             h.token_start,
         )
     };
-    candidates.sort_by_key(|h| rank(h));
+    // Keys computed once (each looks up the surface and the entity); the index keeps the order
+    // of equal keys.
+    let mut ranked: Vec<_> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, &h)| (rank(h), i, h))
+        .collect();
+    ranked.sort_unstable_by_key(|&(k, i, _)| (k, i));
     let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     let mut selected: Vec<&Hit> = Vec::new();
-    for h in candidates.iter().copied() {
+    for h in ranked.into_iter().map(|(_, _, h)| h) {
         if overlaps(&taken, h.token_start, h.end) {
             continue;
         }
@@ -371,7 +380,7 @@ fn cue_before(g: &Gazetteer, norm: &str, at: usize, kind: EntityType) -> bool {
             && before[..before.len() - c.len()]
                 .chars()
                 .next_back()
-                .is_none_or(|ch| !ch.is_alphanumeric() || "وفب".contains(ch))
+                .is_none_or(|ch| !is_word_char(ch) || "وفب".contains(ch))
     })
 }
 

@@ -9,6 +9,7 @@
 use crate::diagnostic::{parse_yaml, Diagnostic, Severity, Sink};
 use crate::gazetteer::{EntityType, SourceFile};
 use crate::normalize::normalize_key;
+use rayon::prelude::*;
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -205,7 +206,7 @@ pub struct Profile {
 }
 
 /// All rules, compiled.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     /// Rules in file order.
     pub rules: Vec<Rule>,
@@ -385,6 +386,52 @@ pub fn load(
     files: &[SourceFile],
     known_entity: &dyn Fn(&str) -> bool,
 ) -> (RuleSet, Vec<Diagnostic>) {
+    load_with(files, known_entity, &Regexes::Compile(None))
+}
+
+/// The regular expressions of rule files, compiled ahead: [`precompile`] can run while the
+/// gazetteers load, and [`load_precompiled`] then only looks them up.
+#[derive(Debug, Default)]
+pub struct Precompiled(HashMap<String, Regex>);
+
+/// Compiles every regular expression of the rule files, in parallel. Patterns that do not
+/// compile are left out: [`load_precompiled`] compiles them again and reports the error where
+/// it is written.
+pub fn precompile(files: &[SourceFile]) -> Precompiled {
+    let collected = std::sync::Mutex::new(Vec::new());
+    load_with(files, &|_| true, &Regexes::Collect(&collected));
+    let mut patterns = collected.into_inner().unwrap_or_default();
+    patterns.sort_unstable();
+    patterns.dedup();
+    Precompiled(
+        patterns
+            .into_par_iter()
+            .filter_map(|p| Regex::new(&p).ok().map(|r| (p, r)))
+            .collect(),
+    )
+}
+
+/// [`load`], with the regular expressions taken from `pre` where it has them.
+pub fn load_precompiled(
+    files: &[SourceFile],
+    known_entity: &dyn Fn(&str) -> bool,
+    pre: &Precompiled,
+) -> (RuleSet, Vec<Diagnostic>) {
+    load_with(files, known_entity, &Regexes::Compile(Some(pre)))
+}
+
+/// What [`load_with`] does with a regular expression: note it (a dry run that only collects
+/// the patterns), or compile it (looking it up first among those compiled ahead).
+enum Regexes<'a> {
+    Collect(&'a std::sync::Mutex<Vec<String>>),
+    Compile(Option<&'a Precompiled>),
+}
+
+fn load_with(
+    files: &[SourceFile],
+    known_entity: &dyn Fn(&str) -> bool,
+    regexes: &Regexes<'_>,
+) -> (RuleSet, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut parsed: Vec<(usize, RawFile)> = Vec::new();
     for (fi, f) in files.iter().enumerate() {
@@ -476,7 +523,20 @@ pub fn load(
             );
         }
         let full = if wrap { bounded(&pattern) } else { pattern };
-        match Regex::new(&full) {
+        let compiled = match regexes {
+            Regexes::Collect(list) => {
+                if let Ok(mut list) = list.lock() {
+                    list.push(full);
+                }
+                return None;
+            }
+            Regexes::Compile(Some(pre)) => match pre.0.get(&full) {
+                Some(r) => Ok(r.clone()),
+                None => Regex::new(&full),
+            },
+            Regexes::Compile(None) => Regex::new(&full),
+        };
+        match compiled {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = e.to_string().replace('\n', " ");
@@ -733,6 +793,10 @@ pub fn load(
     }
 
     let mut sets = HashMap::new();
+    if matches!(regexes, Regexes::Collect(_)) {
+        // A dry run: no rule has a trigger.
+        return (RuleSet::default(), diags);
+    }
     for lang in [Lang::Ar, Lang::En] {
         let idx: Vec<usize> = (0..rules.len())
             .filter(|&i| rules[i].lang == lang)

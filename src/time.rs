@@ -264,6 +264,12 @@ fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
         .join("|")
 }
 
+/// Compiles the time expression pattern now rather than at its first use (engine build calls
+/// this on a thread of its own).
+pub fn compile() {
+    LazyLock::force(&TIME_RE);
+}
+
 static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
     let ar_wd = alternation(AR_WEEKDAYS.iter().map(|(w, _)| *w));
     let en_wd = alternation(EN_WEEKDAYS.iter().map(|(w, _)| *w));
@@ -273,20 +279,20 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?x)
         (?:^|[^\p{{L}}\p{{N}}])(?P<body>(?:[وفب])?(?:
-            (?P<iso>(?P<iy>\d{{4}})\s+(?P<im>\d{{1,2}})\s+(?P<id>\d{{1,2}}))
-          | (?P<dmy>(?P<dd>\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?(?P<dm>{month})(?:\s*/\s*(?:{month}))?(?:,?\s+(?:من\s+)?(?:عام\s+|سنه\s+)?(?P<dy>\d{{4}}))?)
-          | (?P<mdy>(?P<mm>{month})\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?)
-          | (?P<monthyear>(?:شهر\s+)?(?P<mym>{month})(?:\s*/\s*(?:{month}))?\s+(?:من\s+)?(?:عام\s+|سنه\s+)?(?P<myy>\d{{4}}))
-          | (?P<arwd>(?:(?:يوم|يومي|ليله|صباح|مساء|ظهر)\s+)?(?:(?P<arams>امس|اليوم)\s+)?(?P<aw1>{ar_wd})(?:\s+و\s*(?P<aw2>{ar_wd}))?(?:\s+(?:(?P<arnext>{next_ar})|(?P<arlast>{last_ar})))?)
-          | (?P<enwd>(?:(?P<enrel>last|next|this|coming|this\s+coming)\s+)?(?P<ew1>{en_wd})(?:\s+and\s+(?P<ew2>{en_wd}))?(?:\s+(?P<enrel2>next|last))?)
-          | (?P<before2>اول\s+امس|امس\s+الاول|the\s+day\s+before\s+yesterday)
-          | (?P<after2>بعد\s+غد|the\s+day\s+after\s+tomorrow)
-          | (?P<yesterday>يوم\s+امس|امس|البارحه|yesterday|last\s+night)
+            (?P<iso>(?P<iy>[0-9]{{4}})[\ \n]+(?P<im>[0-9]{{1,2}})[\ \n]+(?P<id>[0-9]{{1,2}}))
+          | (?P<dmy>(?P<dd>[0-9]{{1,2}})[\ \n]+(?:من[\ \n]+)?(?:شهر[\ \n]+)?(?P<dm>{month})(?:[\ \n]*/[\ \n]*(?:{month}))?(?:,?[\ \n]+(?:من[\ \n]+)?(?:عام[\ \n]+|سنه[\ \n]+)?(?P<dy>[0-9]{{4}}))?)
+          | (?P<mdy>(?P<mm>{month})[\ \n]+(?P<md>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:,?[\ \n]+(?P<my>[0-9]{{4}}))?)
+          | (?P<monthyear>(?:شهر[\ \n]+)?(?P<mym>{month})(?:[\ \n]*/[\ \n]*(?:{month}))?[\ \n]+(?:من[\ \n]+)?(?:عام[\ \n]+|سنه[\ \n]+)?(?P<myy>[0-9]{{4}}))
+          | (?P<arwd>(?:(?:يوم|يومي|ليله|صباح|مساء|ظهر)[\ \n]+)?(?:(?P<arams>امس|اليوم)[\ \n]+)?(?P<aw1>{ar_wd})(?:[\ \n]+و[\ \n]*(?P<aw2>{ar_wd}))?(?:[\ \n]+(?:(?P<arnext>{next_ar})|(?P<arlast>{last_ar})))?)
+          | (?P<enwd>(?:(?P<enrel>last|next|this|coming|this[\ \n]+coming)[\ \n]+)?(?P<ew1>{en_wd})(?:[\ \n]+and[\ \n]+(?P<ew2>{en_wd}))?(?:[\ \n]+(?P<enrel2>next|last))?)
+          | (?P<before2>اول[\ \n]+امس|امس[\ \n]+الاول|the[\ \n]+day[\ \n]+before[\ \n]+yesterday)
+          | (?P<after2>بعد[\ \n]+غد|the[\ \n]+day[\ \n]+after[\ \n]+tomorrow)
+          | (?P<yesterday>يوم[\ \n]+امس|امس|البارحه|yesterday|last[\ \n]+night)
           | (?P<tomorrow>غدا|tomorrow)
-          | (?P<today>اليوم|today|tonight|this\s+morning|this\s+evening|الليله)
-          | (?P<vague>قريبا|لاحقا|في\s+وقت\s+لاحق|في\s+وقت\s+قريب|خلال\s+(?:الايام|الاسابيع|الاشهر|الفتره)\s+(?:المقبله|القادمه)|soon|later\s+this\s+(?:week|month|year)|in\s+the\s+coming\s+(?:days|weeks|months))
-          | (?P<period>(?P<punit>الاسبوع|الشهر|العام|السنه)\s+(?:(?P<pnext>{next_ar})|(?P<plast>{last_ar})|(?P<pthis>الجاري|الحالي)))
-          | (?P<enperiod>(?P<eprel>last|next|this)\s+(?P<epunit>week|month|year))
+          | (?P<today>اليوم|today|tonight|this[\ \n]+morning|this[\ \n]+evening|الليله)
+          | (?P<vague>قريبا|لاحقا|في[\ \n]+وقت[\ \n]+لاحق|في[\ \n]+وقت[\ \n]+قريب|خلال[\ \n]+(?:الايام|الاسابيع|الاشهر|الفتره)[\ \n]+(?:المقبله|القادمه)|soon|later[\ \n]+this[\ \n]+(?:week|month|year)|in[\ \n]+the[\ \n]+coming[\ \n]+(?:days|weeks|months))
+          | (?P<period>(?P<punit>الاسبوع|الشهر|العام|السنه)[\ \n]+(?:(?P<pnext>{next_ar})|(?P<plast>{last_ar})|(?P<pthis>الجاري|الحالي)))
+          | (?P<enperiod>(?P<eprel>last|next|this)[\ \n]+(?P<epunit>week|month|year))
         ))(?:$|[^\p{{L}}\p{{N}}])"
     );
     // The pattern is built from constant tables; a failure is a programming error caught by tests.
