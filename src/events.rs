@@ -1076,13 +1076,14 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
             Some(o) => {
                 let time_of = |e: &Event| e.time.as_ref().and_then(|t| t.1);
                 let specific = |e: &Event| e.location.is_some() as u8 + time_of(e).is_some() as u8;
-                if specific(&ev) > specific(o) {
-                    o.modality = ev.modality;
-                } else if o
+                // The more specific account, or a second reading of the same sentence, tells
+                // the modality.
+                let same_sentence = o
                     .accounts
                     .iter()
-                    .any(|a| a.sentence == ev.accounts[0].sentence)
-                    && o.modality == Modality::Occurred
+                    .any(|a| a.sentence == ev.accounts[0].sentence);
+                if specific(&ev) > specific(o)
+                    || (same_sentence && o.modality == Modality::Occurred)
                 {
                     o.modality = ev.modality;
                 }
