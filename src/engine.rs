@@ -301,7 +301,7 @@ impl Engine {
         }
         let normalized = normalize(doc.text);
         let norm = normalized.as_str();
-        let sentences = segment::sentences(norm);
+        let sentences = segment::sentences_of(&normalized);
         let hits = self.matcher.hits(&self.g, &normalized, doc.text);
         let mentions = resolve::resolve(&self.g, norm, &hits, &sentences, doc.date);
         Ok(Analysis {

@@ -23,6 +23,8 @@ pub struct Normalized {
     /// Byte offsets in `text` of every character that is not white space and follows a
     /// character that is not part of a word (or starts the text): where a name can begin.
     token_starts: Vec<u32>,
+    /// Byte offsets in `text` of every `\n . ! ? ؟`: where a sentence may end.
+    breaks: Vec<u32>,
     /// Byte length of the original text.
     original_len: u32,
 }
@@ -48,6 +50,13 @@ impl Normalized {
     /// ```
     pub fn token_starts(&self) -> &[u32] {
         &self.token_starts
+    }
+
+    /// Byte offsets in the normalised text of every line break, `.`, `!`, `?` and `؟`, in
+    /// order: where a sentence may end (see [`crate::segment::sentences_of`]). Collected in the
+    /// same pass as the text.
+    pub fn breaks(&self) -> &[u32] {
+        &self.breaks
     }
 
     /// Maps a byte range of the normalised text to the byte range of the original text that
@@ -100,6 +109,7 @@ pub fn normalize(text: &str) -> Normalized {
         text: String::with_capacity(text.len()),
         origin: Vec::with_capacity(text.len()),
         token_starts: Vec::with_capacity(text.len() / 6),
+        breaks: Vec::new(),
         prev_word: false,
         pending_space: None,
     };
@@ -185,6 +195,7 @@ pub fn normalize(text: &str) -> Normalized {
         text: out.text,
         origin: out.origin,
         token_starts: out.token_starts,
+        breaks: out.breaks,
         original_len: text.len() as u32,
     }
 }
@@ -194,6 +205,7 @@ struct Out {
     text: String,
     origin: Vec<u32>,
     token_starts: Vec<u32>,
+    breaks: Vec<u32>,
     /// The last character pushed is part of a word.
     prev_word: bool,
     /// Pending white space: None, Some(false) = space, Some(true) = line break.
@@ -207,6 +219,9 @@ impl Out {
             self.token_starts.push(self.text.len() as u32);
         }
         self.prev_word = is_word_char(c);
+        if matches!(c, '.' | '!' | '?' | '؟') {
+            self.breaks.push(self.text.len() as u32);
+        }
         let before = self.text.len();
         self.text.push(c);
         self.origin
@@ -223,6 +238,9 @@ impl Out {
     fn flush_space(&mut self) {
         if let Some((newline, at)) = self.pending_space.take() {
             if !self.text.is_empty() {
+                if newline {
+                    self.breaks.push(self.text.len() as u32);
+                }
                 self.text.push(if newline { '\n' } else { ' ' });
                 self.origin.push(at);
                 self.prev_word = false;

@@ -5,40 +5,63 @@
 //! (`U.S.`, `أ.ف.ب`) or after a few common English abbreviations (`Mr.`, `Dr.`). The Arabic comma
 //! never ends a sentence: Arabic chains clauses with `، و…`.
 
-use crate::normalize::is_word_char;
+use crate::normalize::{is_word_char, Normalized};
 
 /// Byte ranges of the sentences of a normalised text, without the trailing boundary spaces.
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0usize;
-    let mut i = 0usize;
     // Every boundary is ASCII or `؟` (D8 9F), and UTF-8 never has those bytes inside another
     // character: jump from one candidate byte to the next (`؟` is found by its second byte,
     // which is rare; its first byte starts most Arabic letters).
+    let mut breaks = Vec::new();
+    let mut i = 0;
     while let Some(off) = bytes[i..].iter().position(|&b| CANDIDATE[b as usize]) {
         i += off;
-        let end = match bytes[i] {
+        match bytes[i] {
+            0x9F if i > 0 && bytes[i - 1] == 0xD8 => breaks.push(i - 1),
+            0x9F => {}
+            _ => breaks.push(i),
+        }
+        i += 1;
+    }
+    split(text, breaks.into_iter())
+}
+
+/// [`sentences`] of a [`Normalized`] text, from the places where a sentence may end that
+/// normalisation noted on its way.
+pub fn sentences_of(n: &Normalized) -> Vec<(usize, usize)> {
+    split(n.as_str(), n.breaks().iter().map(|&b| b as usize))
+}
+
+/// Cuts `text` at `breaks` (the offsets of its `\n . ! ? ؟`, in order).
+fn split(text: &str, breaks: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    // Offsets before `i` were taken with a run of dots.
+    let mut i = 0usize;
+    for at in breaks {
+        if at < i {
+            continue;
+        }
+        let end = match bytes[at] {
             b'\n' => {
-                push_trimmed(text, start, i, &mut out);
-                start = i + 1;
-                i += 1;
+                push_trimmed(text, start, at, &mut out);
+                start = at + 1;
+                i = at + 1;
                 continue;
             }
-            b'!' | b'?' => i + 1,
-            0x9F if i > 0 && bytes[i - 1] == 0xD8 => i + 1,
-            b'.' if !is_abbreviation_dot(text, i) => {
+            b'!' | b'?' => at + 1,
+            0xD8 => at + 2,
+            b'.' if !is_abbreviation_dot(text, at) => {
                 // Take a run of dots and closing quotes with the sentence.
-                let mut e = i + 1;
+                let mut e = at + 1;
                 while e < bytes.len() && matches!(bytes[e], b'.' | b'"' | b'\'' | b')') {
                     e += 1;
                 }
                 e
             }
-            _ => {
-                i += 1;
-                continue;
-            }
+            _ => continue,
         };
         push_trimmed(text, start, end, &mut out);
         start = end;

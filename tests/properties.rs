@@ -27,6 +27,11 @@ fn piece() -> impl Strategy<Value = String> {
         Just("\n".to_string()),
         Just("،".to_string()),
         Just(".".to_string()),
+        Just("؟".to_string()),
+        Just("!".to_string()),
+        Just("U.S.".to_string()),
+        Just("\u{2026}".to_string()), // ellipsis: three dots after normalisation
+        Just("\u{06D4}".to_string()), // Urdu full stop
         Just("\u{0640}".to_string()),         // tatweel
         Just("\u{064E}".to_string()),         // fatha
         Just("\u{0651}".to_string()),         // shadda
@@ -94,6 +99,15 @@ proptest! {
             prev_word = is_word_char(c);
         }
         prop_assert_eq!(n.token_starts(), expected.as_slice());
+    }
+
+    #[test]
+    fn sentences_from_the_noted_breaks_are_the_scanned_ones(t in text()) {
+        let n = normalize(&t);
+        prop_assert_eq!(
+            majlis::segment::sentences_of(&n),
+            majlis::segment::sentences(n.as_str())
+        );
     }
 
     #[test]
