@@ -255,8 +255,21 @@ pub fn resolve(
         .filter(|m| g.entities[m.entity].kind == EntityType::Organisation)
         .map(|m| (m.token_start, m.end))
         .collect();
+    // Country hits by start (a stable sort: hits of one span keep their order).
+    let mut country_hits: Vec<&Hit> = Vec::new();
+    if !orgs.is_empty() {
+        country_hits = hits
+            .iter()
+            .filter(|h| match surface(h).target {
+                Target::Entity(e) => g.entities[e as usize].kind == EntityType::Country,
+                Target::Title(_) => false,
+            })
+            .collect();
+        country_hits.sort_by_key(|h| h.token_start);
+    }
     for (os, oe) in orgs {
-        for h in hits {
+        let first = country_hits.partition_point(|h| h.token_start < os);
+        for &h in country_hits[first..].iter().take_while(|h| h.token_start < oe) {
             let s = surface(h);
             let Target::Entity(e) = s.target else {
                 continue;
