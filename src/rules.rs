@@ -360,6 +360,10 @@ pub fn find_bounded(re: &Regex, hay: &str) -> Vec<(usize, usize)> {
 
 /// The first whole-word match of a pattern made with [`bounded`].
 pub fn first_bounded<'h>(re: &Regex, hay: &'h str) -> Option<&'h str> {
+    // Most cues are absent: a plain match test costs less than a capture search.
+    if !re.is_match(hay) {
+        return None;
+    }
     re.captures(hay)
         .and_then(|c| c.name(WORD))
         .map(|m| m.as_str())
