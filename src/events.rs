@@ -480,11 +480,7 @@ fn ends_with_word(s: &str, w: &str) -> bool {
 }
 
 fn starts_with_word(s: &str, w: &str) -> bool {
-    s.starts_with(w)
-        && s[w.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !is_word_char(c))
+    s.starts_with(w) && s[w.len()..].chars().next().is_none_or(|c| !is_word_char(c))
 }
 
 /// True when a location preposition stands right before the mention (up to two words between:

@@ -92,7 +92,9 @@ impl Hit {
 const PREFIXES: &[&str] = &["و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"];
 /// Every proclitic any surface allows (the union of the lists), longest last: where the trie
 /// backend starts looking inside a token.
-const ANY_PREFIX: &[&str] = &["و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "لل", "ولل", "فلل"];
+const ANY_PREFIX: &[&str] = &[
+    "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "لل", "ولل", "فلل",
+];
 const ARTICLE_PREFIXES: &[&str] = &["و", "ف", "ب", "وب", "فب"];
 const LAM_FUSED: &[&str] = &["لل", "ولل", "فلل"];
 const LAM_SINGLE: &[&str] = &["ل", "ول", "فل"];

@@ -269,7 +269,10 @@ pub fn resolve(
     }
     for (os, oe) in orgs {
         let first = country_hits.partition_point(|h| h.token_start < os);
-        for &h in country_hits[first..].iter().take_while(|h| h.token_start < oe) {
+        for &h in country_hits[first..]
+            .iter()
+            .take_while(|h| h.token_start < oe)
+        {
             let s = surface(h);
             let Target::Entity(e) = s.target else {
                 continue;

@@ -32,13 +32,13 @@ fn piece() -> impl Strategy<Value = String> {
         Just("U.S.".to_string()),
         Just("\u{2026}".to_string()), // ellipsis: three dots after normalisation
         Just("\u{06D4}".to_string()), // Urdu full stop
-        Just("\u{0640}".to_string()),         // tatweel
-        Just("\u{064E}".to_string()),         // fatha
-        Just("\u{0651}".to_string()),         // shadda
-        Just("\u{200F}".to_string()),         // RLM
-        Just("\u{200C}".to_string()),         // ZWNJ
-        Just("\u{FEFB}".to_string()),         // lam-alef ligature
-        Just("\u{FDFC}".to_string()),         // rial sign
+        Just("\u{0640}".to_string()), // tatweel
+        Just("\u{064E}".to_string()), // fatha
+        Just("\u{0651}".to_string()), // shadda
+        Just("\u{200F}".to_string()), // RLM
+        Just("\u{200C}".to_string()), // ZWNJ
+        Just("\u{FEFB}".to_string()), // lam-alef ligature
+        Just("\u{FDFC}".to_string()), // rial sign
         Just("\u{0627}\u{0654}".to_string()), // decomposed hamza
         Just("é".to_string()),
         Just("İ".to_string()),
@@ -177,7 +177,10 @@ fn known_traps() {
 #[test]
 fn backends_agree_on_the_seed_article() {
     let g = engine().gazetteer();
-    for file in ["kerry-lavrov-asean-2016.ar.txt", "kerry-lavrov-asean-2016.en.txt"] {
+    for file in [
+        "kerry-lavrov-asean-2016.ar.txt",
+        "kerry-lavrov-asean-2016.en.txt",
+    ] {
         let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
         let t = std::fs::read_to_string(&path).expect("seed copy is in the repository");
         let n = normalize(&t);
