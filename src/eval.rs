@@ -392,12 +392,12 @@ fn build_chunk(toks: &[&Tok<'_>]) -> NerChunk {
 }
 
 /// Mention kinds that do not count as names: nisba adjectives and role titles.
-const NOT_NAMES: [&str; 3] = ["adjective", "role", "counterpart"];
+const NOT_NAMES: [&str; 4] = ["adjective", "role", "counterpart", "description"];
 
 /// The entities a record predicts for a chunk, as whole-token spans.
 ///
 /// Keeps mentions of persons, countries and cities (as locations) and organisations, except
-/// adjective and role mentions; widens each to the tokens it touches (CoNLL tokens keep their
+/// adjective, role, counterpart and description mentions; widens each to the tokens it touches (CoNLL tokens keep their
 /// proclitics: والعراق is one token); drops spans inside another predicted span (a country
 /// named inside an organisation's name), since CoNLL gold does not nest.
 pub fn predicted_spans(chunk: &NerChunk, record: &Record) -> Vec<TokenSpan> {

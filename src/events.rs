@@ -371,6 +371,12 @@ impl Sentence {
                 excluded.push((i, "inside a larger mention"));
                 continue;
             }
+            if owner_of_previous(cx, &in_sentence, i) {
+                // الجمعية العامة للأمم المتحدة: the United Nations is the body the assembly
+                // belongs to, not a second party.
+                excluded.push((i, "the body the organisation before it belongs to"));
+                continue;
+            }
             if topics.iter().any(|t| t.1 == i) {
                 excluded.push((i, "topic"));
                 continue;
@@ -434,6 +440,27 @@ impl Sentence {
             transparent,
         }
     }
+}
+
+/// True when mention `i` is an organisation joined by ل (or التابع لـ) to an organisation
+/// mention that ends right before it: the body the first belongs to (مجلس الأمن التابع للأمم
+/// المتحدة).
+fn owner_of_previous(cx: &Context<'_>, in_sentence: &[usize], i: usize) -> bool {
+    let m = &cx.mentions[i];
+    let is_org = |e: usize| cx.g.entities[e].kind == EntityType::Organisation;
+    if !is_org(m.entity) || !cx.norm[m.token_start..].starts_with('ل') {
+        return false;
+    }
+    in_sentence.iter().any(|&j| {
+        let o = &cx.mentions[j];
+        j != i
+            && is_org(o.entity)
+            && o.end <= m.token_start
+            && matches!(
+                cx.norm[o.end..m.token_start].trim(),
+                "" | "التابع" | "التابعه"
+            )
+    })
 }
 
 /// Words that may stand between a marker and its partner: "with his counterpart".

@@ -163,6 +163,14 @@ pub struct Surface {
     pub upper: bool,
     /// Latin surface with a capital letter: the text must have one too.
     pub capitalised: bool,
+    /// Arabic name that starts with the article ال (written with a bare alef): the proclitics
+    /// of a definite word go before it, and ل fuses with it (للعراق). ألمانيا starts with the
+    /// same letters after normalisation, but takes ل as any other name (لألمانيا).
+    pub article: bool,
+    /// One-word place name written with a final ة: the text must end the word with ة too.
+    /// Normalisation folds ة into ه, and a word ending in the pronoun ه is another word: وجده
+    /// "he found him" is not وجدة (Oujda), جده "his grandfather" is not جدة (Jeddah).
+    pub ta_marbuta: bool,
 }
 
 /// A role title.
@@ -237,6 +245,17 @@ impl Gazetteer {
         })
     }
 
+    /// True when the normalised `key` is an adjective of entity `e` as well as a name
+    /// (السعودية is Saudi Arabia and the feminine of سعودي).
+    pub fn adjective_of(&self, key: &str, e: usize) -> bool {
+        self.pattern_index.get(key).is_some_and(|&i| {
+            self.patterns[i]
+                .1
+                .iter()
+                .any(|s| s.target == Target::Entity(e as u32) && s.via == Via::Adjective)
+        })
+    }
+
     /// The roles `person` held on `date`.
     pub fn roles_on(&self, person: usize, date: NaiveDate) -> impl Iterator<Item = &Role> {
         self.entities[person]
@@ -299,6 +318,10 @@ struct RawEntry {
     adjectives: LangLists,
     #[serde(default)]
     plurals: LangLists,
+    /// Short forms that are common words alone: they count only after a full name or an alias
+    /// of the entity in the same document, as a person's last name does.
+    #[serde(default)]
+    short: LangLists,
     #[serde(default)]
     roles: Vec<RawRole>,
     #[serde(default)]
@@ -568,7 +591,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
         let list = &mut g.patterns[i].1;
         if !list
             .iter()
-            .any(|o| o.target == s.target && o.lam_fused == s.lam_fused)
+            .any(|o| o.target == s.target && o.lam_fused == s.lam_fused && o.via == s.via)
         {
             list.push(s);
         }
@@ -616,6 +639,14 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
         for n in raw.aliases.all() {
             keys.extend(surfaces(&mut sink, n, target, Via::Alias, clitics, context));
         }
+        for n in raw.short.all() {
+            keys.extend(
+                surfaces(&mut sink, n, target, Via::Partial, clitics, context).map(|(k, mut s)| {
+                    s.capitalised = !is_arabic(&k);
+                    (k, s)
+                }),
+            );
+        }
         for n in &raw.adjectives.en {
             keys.extend(surfaces(
                 &mut sink,
@@ -629,24 +660,32 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
         // Generated Arabic adjective forms: every nisba inflection, and the broken plurals
         // with and without the article; each keeps the place of the stem it came from.
         let nisbas = raw.adjectives.ar.iter().flat_map(|stem| {
-            nisba_forms(&normalize_key(&stem.value))
+            nisba_variants(&nisba_stem(&stem.value))
                 .into_iter()
-                .map(move |f| (f, stem))
+                .map(move |(f, article)| (f, article, stem))
         });
         let plurals = raw.plurals.ar.iter().flat_map(|p| {
-            let base = normalize_key(&p.value);
-            [format!("ال{base}"), base].into_iter().map(move |f| (f, p))
+            let base = nisba_stem(&p.value);
+            [(format!("ال{base}"), true), (base, false)]
+                .into_iter()
+                .map(move |(f, article)| (f, article, p))
         });
-        for (form, at) in nisbas.chain(plurals) {
+        for (form, article, at) in nisbas.chain(plurals) {
             let s = Spanned::new(form, at.referenced, at.defined);
-            keys.extend(surfaces(
+            keys.extend(surfaces_as(
                 &mut sink,
                 &s,
                 target,
                 Via::Adjective,
                 true,
                 context,
+                article,
             ));
+        }
+        // Only names of places are checked for their written ة.
+        let place = matches!(kind, EntityType::City | EntityType::Country);
+        for (_, s) in &mut keys {
+            s.ta_marbuta &= place && matches!(s.via, Via::Name | Via::Alias);
         }
         if kind == EntityType::Person {
             let full: Vec<String> = keys
@@ -733,6 +772,21 @@ fn surfaces<'a>(
     clitics: bool,
     context: bool,
 ) -> impl Iterator<Item = (String, Surface)> + use<'a> {
+    let article = name.value.trim_start().starts_with("ال");
+    surfaces_as(sink, name, target, via, clitics, context, article)
+}
+
+/// [`surfaces`] for a name whose article is known (generated forms are already normalised,
+/// where ألماني and an article look alike).
+fn surfaces_as<'a>(
+    sink: &mut Sink<'_>,
+    name: &'a Spanned<String>,
+    target: Target,
+    via: Via,
+    clitics: bool,
+    context: bool,
+    article: bool,
+) -> impl Iterator<Item = (String, Surface)> + use<'a> {
     let key = normalize_key(&name.value);
     let chars = key.chars().filter(|c| c.is_alphanumeric()).count();
     let mut out: Vec<(String, Surface)> = Vec::new();
@@ -759,8 +813,17 @@ fn surfaces<'a>(
         context,
         upper,
         capitalised,
+        article: arabic && article && key.starts_with("ال"),
+        ta_marbuta: arabic
+            && !key.contains(' ')
+            && name
+                .value
+                .chars()
+                .rev()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(|c| c == 'ة'),
     };
-    if arabic && clitics {
+    if arabic && clitics && base.article {
         if let Some(rest) = key.strip_prefix("ال") {
             if rest.chars().count() >= 2 {
                 out.push((
@@ -778,15 +841,34 @@ fn surfaces<'a>(
     out.into_iter()
 }
 
+/// The normalised nisba stem of a written one, without the article if it was written with
+/// one. The article is recognised in the written form (ال with a bare alef, hamzat al-wasl):
+/// after normalisation ألماني (German) also starts with ال, and its first letters are not the
+/// article.
+fn nisba_stem(written: &str) -> String {
+    let key = normalize_key(written);
+    match (
+        written.trim_start().starts_with("ال"),
+        key.strip_prefix("ال"),
+    ) {
+        (true, Some(rest)) => rest.to_string(),
+        _ => key,
+    }
+}
+
 /// Every inflection of an Arabic nisba stem (masculine singular, normalised, no article), with
 /// and without the article.
 pub fn nisba_forms(stem: &str) -> Vec<String> {
-    let stem = stem.strip_prefix("ال").unwrap_or(stem);
+    nisba_variants(stem).into_iter().map(|(f, _)| f).collect()
+}
+
+/// [`nisba_forms`], each with whether it carries the article.
+fn nisba_variants(stem: &str) -> Vec<(String, bool)> {
     let mut forms = Vec::new();
     for suffix in ["", "ه", "ون", "ين", "ات", "ان", "تان", "تين"] {
         let f = format!("{stem}{suffix}");
-        forms.push(format!("ال{f}"));
-        forms.push(f);
+        forms.push((format!("ال{f}"), true));
+        forms.push((f, false));
     }
     forms
 }
@@ -855,6 +937,14 @@ mod tests {
         ] {
             assert!(f.contains(&form.to_string()), "{form}");
         }
+    }
+
+    #[test]
+    fn nisba_stems_keep_a_hamzated_alef_lam() {
+        // ألماني is not ال + ماني: the definite form is الألماني.
+        assert_eq!(nisba_stem("ألماني"), "الماني");
+        assert!(nisba_forms(&nisba_stem("ألماني")).contains(&"الالماني".to_string()));
+        assert_eq!(nisba_stem("السوري"), "سوري");
     }
 
     #[test]

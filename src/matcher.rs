@@ -45,7 +45,7 @@ enum Automaton {
 #[derive(Clone)]
 pub struct Matcher {
     automaton: Automaton,
-    /// Per pattern: [`STARTS_IN_WORD`], [`ENDS_IN_WORD`], [`ARTICLE`].
+    /// Per pattern: [`STARTS_IN_WORD`], [`ENDS_IN_WORD`].
     flags: Vec<u8>,
 }
 
@@ -54,8 +54,6 @@ pub struct Matcher {
 const STARTS_IN_WORD: u8 = 1;
 /// The pattern's last character is a word character: the hit must end at a token end.
 const ENDS_IN_WORD: u8 = 2;
-/// The pattern starts with the article ال.
-const ARTICLE: u8 = 4;
 
 impl fmt::Debug for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -117,9 +115,6 @@ impl Matcher {
                 }
                 if k.chars().next_back().is_some_and(is_word_char) {
                     f |= ENDS_IN_WORD;
-                }
-                if k.starts_with("ال") {
-                    f |= ARTICLE;
                 }
                 f
             })
@@ -263,7 +258,12 @@ impl Matcher {
             let prefix = &norm[token_start..s];
             let surfaces = &g.patterns[p].1;
             for (si, surface) in surfaces.iter().enumerate() {
-                if !prefix_allowed(surface, flags & ARTICLE != 0, prefix) {
+                if !prefix_allowed(surface, prefix) {
+                    continue;
+                }
+                if surface.ta_marbuta
+                    && !ends_in_ta_marbuta(original, normalized.original_span(original, s, e))
+                {
                     continue;
                 }
                 if (surface.upper || surface.capitalised)
@@ -305,7 +305,23 @@ fn token_start(norm: &str, s: usize) -> Option<usize> {
     Some(start)
 }
 
-fn prefix_allowed(surface: &Surface, article: bool, prefix: &str) -> bool {
+/// The original text of a hit ends its last letter with ة (diacritics after it aside).
+fn ends_in_ta_marbuta(original: &str, (s, e): (usize, usize)) -> bool {
+    original
+        .get(s..e)
+        .unwrap_or("")
+        .chars()
+        .rev()
+        .find(|c| {
+            c.is_alphabetic()
+                && !('\u{064B}'..='\u{065F}').contains(c)
+                && *c != '\u{0670}'
+                && *c != '\u{0640}'
+        })
+        .is_some_and(|c| c == 'ة')
+}
+
+fn prefix_allowed(surface: &Surface, prefix: &str) -> bool {
     if surface.lam_fused {
         let allowed = if surface.lam_single {
             LAM_SINGLE
@@ -320,7 +336,11 @@ fn prefix_allowed(surface: &Surface, article: bool, prefix: &str) -> bool {
     if !surface.clitics {
         return false;
     }
-    let allowed = if article { ARTICLE_PREFIXES } else { PREFIXES };
+    let allowed = if surface.article {
+        ARTICLE_PREFIXES
+    } else {
+        PREFIXES
+    };
     allowed.contains(&prefix)
 }
 

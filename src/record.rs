@@ -47,7 +47,8 @@ pub struct MentionRecord {
     /// The same range in Unicode scalar values.
     pub char_span: [usize; 2],
     /// How the mention names the entity: name, alias, clitic, adjective, partial, role,
-    /// counterpart, metonym.
+    /// counterpart, metonym, description (a state institution named by its kind and its
+    /// country: الجيش اللبناني).
     pub via: String,
 }
 

@@ -2,10 +2,18 @@
 //!
 //! 1. Hits that need the document are checked: a partial name (كيري) counts only when the
 //!    person's full name is in the document; a name that is also a common word (`context: true`)
-//!    counts after a cue word (مدينة صور) or when its country is named in the document.
+//!    counts after a cue word (مدينة صور) or when its country is named: in the same sentence for
+//!    a place, in the document for an organisation. A place name that is part of another name
+//!    (اتحاد طنجة, جامعة القاهرة, أحمد أبو غزة), a city followed by a masculine nisba (ليون
+//!    الفرنسي is the club: city names are feminine) and a common noun that is also an
+//!    organisation's name (هذه القاعدة, القاعدة العسكرية) are left out.
 //! 2. Overlaps resolve longest-first (the whole token, proclitics included), then exact before
-//!    clitic, then name before alias before adjective before partial, then by type.
-//! 3. A country named inside an organisation's name (وزارة الخارجية الروسية) is a mention too.
+//!    clitic, then name before alias before adjective before partial, then by type; a name that
+//!    starts inside a role title and only adds a country to it yields to the title.
+//! 3. A country named inside an organisation's name (وزارة الخارجية الروسية) is a mention too,
+//!    and so is the organisation after ل at the end of another's (الجمعية العامة للأمم المتحدة).
+//!    The mention is the name inside a descriptive one (نادي الأهلي, ريال مدريد الإسباني), and a
+//!    state institution named by its kind and its country (الجيش اللبناني) is a description.
 //! 4. Role titles resolve to people: with an appositive name (الرئيس الروسي فلاديمير بوتين) the
 //!    title is a mention of that person; without one, the title and the country after it (Arabic
 //!    nisba or construct: وزير الخارجية الأمريكي, الأمين العام للأمم المتحدة) or before it (English:
@@ -14,7 +22,7 @@
 
 use crate::gazetteer::{EntityType, Gazetteer, Target, Via};
 use crate::matcher::Hit;
-use crate::normalize::is_word_char;
+use crate::normalize::{is_word_char, normalize_key};
 use chrono::NaiveDate;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeMap;
@@ -38,6 +46,10 @@ pub enum MentionVia {
     Counterpart,
     /// A capital standing for its state.
     Metonym,
+    /// A state institution named by its kind and its country (الجيش اللبناني, وزارة الخارجية
+    /// الألمانية, the Lebanese army): a description, not a name, as a role title is for a
+    /// person.
+    Description,
 }
 
 impl MentionVia {
@@ -52,6 +64,7 @@ impl MentionVia {
             Self::Role => "role",
             Self::Counterpart => "counterpart",
             Self::Metonym => "metonym",
+            Self::Description => "description",
         }
     }
 }
@@ -143,11 +156,32 @@ pub fn resolve(
             }
         }
     }
-    let strong_countries: HashSet<&str> = strong
-        .iter()
-        .filter(|&&e| g.entities[e].kind == EntityType::Country)
-        .filter_map(|&e| g.entities[e].country.as_deref())
-        .collect();
+    // The countries named (by name or adjective), in the document and in each sentence. A place
+    // name that is also a common word or a person's name counts with its country only when the
+    // country is named in the same sentence: a country named somewhere in a long article says
+    // nothing about whether روزفلت there is the town or the president, or العيون the city or
+    // "the eyes". An organisation's name (حماس) counts when its country is the article's topic.
+    // Sentences are in order: the last one starting at or before `at`, if `at` is inside it.
+    let sentence_of = |at: usize| {
+        let i = sentences
+            .partition_point(|&(s, _)| s <= at)
+            .checked_sub(1)?;
+        (at < sentences[i].1).then_some(i)
+    };
+    let mut countries_in_document: HashSet<&str> = HashSet::default();
+    let mut countries_in_sentence: HashSet<(Option<usize>, &str)> = HashSet::default();
+    for h in hits {
+        let s = surface(h);
+        if let Target::Entity(e) = s.target {
+            let entity = &g.entities[e as usize];
+            if !s.context && s.via != Via::Partial && entity.kind == EntityType::Country {
+                if let Some(c) = entity.country.as_deref() {
+                    countries_in_document.insert(c);
+                    countries_in_sentence.insert((sentence_of(h.start), c));
+                }
+            }
+        }
+    }
     let mut dropped = Vec::new();
     let mut candidates: Vec<&Hit> = Vec::with_capacity(hits.len());
     for h in hits {
@@ -158,13 +192,41 @@ pub fn resolve(
                 dropped.push((*h, "partial name without the full name in the document"));
                 continue;
             }
+            if matches!(s.via, Via::Name | Via::Alias) {
+                if let Some(why) = not_a_place(g, norm, h, g.entities[e].kind) {
+                    dropped.push((*h, why));
+                    continue;
+                }
+                if g.entities[e].kind == EntityType::Country
+                    && h.token_start == h.start
+                    && g.adjective_of(&norm[h.start..h.end], e)
+                    && word_before(norm, h.start).is_some_and(|w| {
+                        w.starts_with("ال") && (w.ends_with('ه') || w.ends_with("ات"))
+                    })
+                {
+                    // العائلة المالكة السعودية: after a definite feminine noun or adjective the
+                    // word agrees with it; the adjective hit at the same place stands.
+                    dropped.push((*h, "a feminine nisba after a definite noun, not the name"));
+                    continue;
+                }
+                if g.entities[e].kind == EntityType::Organisation && common_noun(norm, h) {
+                    dropped.push((
+                        *h,
+                        "a common noun here: a demonstrative before it or a nisba after it",
+                    ));
+                    continue;
+                }
+            }
             if s.context {
                 let entity = &g.entities[e];
                 let country_named = entity.kind != EntityType::Country
-                    && entity
-                        .country
-                        .as_deref()
-                        .is_some_and(|c| strong_countries.contains(c));
+                    && entity.country.as_deref().is_some_and(|c| {
+                        if entity.kind == EntityType::Organisation {
+                            countries_in_document.contains(c)
+                        } else {
+                            countries_in_sentence.contains(&(sentence_of(h.start), c))
+                        }
+                    });
                 // Behind a proclitic an ambiguous name needs its cue: the country alone does
                 // not make بنوك a place.
                 let country_named = country_named && !h.has_prefix();
@@ -180,7 +242,49 @@ pub fn resolve(
         candidates.push(h);
     }
 
+    // A role title takes the words it is made of: in وزيرة الخارجية الأميركية the ministry
+    // word belongs to the title (the nisba then gives the country), and in رئيس الجمهورية
+    // اللبنانية or رئيس مجلس النواب اللبناني the state or the body only completes the title. A
+    // name that starts inside a title's words and goes on with a country only is left out, so
+    // the title and its country resolve to the holder. (رئيس البرلمان العربي keeps the Arab
+    // Parliament: العربي names no country, and the body gives the title its code.)
+    let title_spans: Vec<(usize, usize)> = candidates
+        .iter()
+        .filter(|h| matches!(surface(h).target, Target::Title(_)))
+        .map(|h| (h.token_start, h.end))
+        .collect();
+    candidates.retain(|h| {
+        let inside = matches!(surface(h).target, Target::Entity(_))
+            && title_spans.iter().any(|&(ts, te)| {
+                ts < h.token_start
+                    && h.token_start < te
+                    && te < h.end
+                    && names_a_country(g, norm[te..h.end].trim())
+            });
+        if inside {
+            dropped.push((**h, "starts inside a role title and ends after it"));
+        }
+        !inside
+    });
+
     // 2. Longest first.
+    // A nationality after a club's name (ميلان الإيطالي) only tells which club is meant; it
+    // does not make the name longer than a rival that starts before it and ends with the club's
+    // name (إنتر ميلان الإيطالي is Inter).
+    let name_end = |h: &Hit| {
+        let s = surface(h);
+        match s.target {
+            Target::Entity(e) if g.entities[e as usize].kind != EntityType::Country => norm
+                [h.start..h.end]
+                .rsplit_once(' ')
+                .filter(|(rest, tail)| {
+                    g.is_country_adjective(tail)
+                        && (g.names_entity(rest, e as usize) || headed_name(g, rest, e as usize))
+                })
+                .map_or(h.end, |(rest, _)| h.start + rest.len()),
+            _ => h.end,
+        }
+    };
     let rank = |h: &Hit| {
         let s = surface(h);
         let (vr, tr) = match s.target {
@@ -191,10 +295,28 @@ pub fn resolve(
             std::cmp::Reverse(h.end - h.token_start),
             h.has_prefix() && !s.lam_fused,
             vr,
+            // London is the capital, not the Canadian town that needed its country to count.
+            s.context,
             tr,
             h.token_start,
         )
     };
+    let ends: Vec<(usize, usize)> = candidates
+        .iter()
+        .filter(|h| {
+            let s = surface(h);
+            matches!(s.target, Target::Entity(_)) && s.via != Via::Adjective
+        })
+        .map(|h| (h.token_start, h.end))
+        .collect();
+    candidates.retain(|h| {
+        let end = name_end(h);
+        let rival = end < h.end && ends.iter().any(|&(ts, te)| ts < h.token_start && te == end);
+        if rival {
+            dropped.push((**h, "its name ends a longer name that starts before it"));
+        }
+        !rival
+    });
     // Keys computed once (each looks up the surface and the entity); the index keeps the order
     // of equal keys.
     let mut ranked: Vec<_> = candidates
@@ -300,31 +422,125 @@ pub fn resolve(
             }
         }
     }
+    // An organisation after ل at the end of another's name is the body it belongs to (مجلس
+    // الأمن التابع للأمم المتحدة, الجمعية العامة للأمم المتحدة): two mentions, as with a title
+    // (الأمين العام للأمم المتحدة). The first keeps its identity and ends before التابع or ل.
+    let mut parents: Vec<Mention> = Vec::new();
+    for m in mentions
+        .iter_mut()
+        .filter(|m| g.entities[m.entity].kind == EntityType::Organisation)
+    {
+        let parent = hits.iter().find(|h| {
+            let s = surface(h);
+            h.end == m.end
+                && h.token_start > m.token_start
+                && matches!(s.target, Target::Entity(e) if e as usize != m.entity
+                    && g.entities[e as usize].kind == EntityType::Organisation
+                    && matches!(s.via, Via::Name | Via::Alias))
+                && (s.lam_fused || norm[h.token_start..h.start].ends_with('ل'))
+        });
+        let Some(h) = parent else {
+            continue;
+        };
+        let Target::Entity(e) = surface(h).target else {
+            continue;
+        };
+        let mut end = norm[..h.token_start].trim_end().len();
+        for linker in [" التابع", " التابعه"] {
+            if norm[m.start..end].ends_with(linker) {
+                end -= linker.len();
+            }
+        }
+        if end <= m.start {
+            continue;
+        }
+        m.end = end;
+        parents.push(Mention {
+            entity: e as usize,
+            start: if surface(h).lam_fused {
+                h.token_start
+            } else {
+                h.start
+            },
+            end: h.end,
+            token_start: h.token_start,
+            via: MentionVia::Clitic,
+            title: None,
+            role_country: None,
+        });
+    }
+    mentions.extend(parents);
     mentions.sort_by_key(|m| (m.start, m.end));
 
     // 4. The proper name inside a descriptive name: دولة الكويت, حركة حماس, تنظيم داعش, نادي
     // برشلونة name the entity by the word after the common noun; ريال مدريد الإسباني, حزب الله
     // اللبناني and مكة المكرمة add a nationality or an epithet to it. The mention is the name.
+    // After the word for a club, a team, a newspaper or a channel the name follows whatever it
+    // is (نادي النصر, صحيفة الأهرام, قناة الجزيرة), even when it is listed only with that word
+    // because alone it is a common word. A country's own name keeps its adjective: in الولايات
+    // المتحدة الأمريكية the adjective is part of the formal name.
     for m in mentions
         .iter_mut()
         .filter(|m| m.via != MentionVia::Adjective)
     {
+        let kind = g.entities[m.entity].kind;
         let text = &norm[m.start..m.end];
         if let Some((head, rest)) = text.split_once(' ') {
-            if DESCRIPTORS.contains(&head) && g.names_entity(rest, m.entity) {
+            if (DESCRIPTORS.contains(&head) && g.names_entity(rest, m.entity))
+                || (kind == EntityType::Organisation && NAME_HEADS.contains(&head))
+            {
                 m.start = m.end - rest.len();
                 m.token_start = m.start;
-                continue;
             }
         }
+        // العاصمة الأردنية عمان: the description in apposition is not the name.
+        if kind == EntityType::City {
+            let text = &norm[m.start..m.end];
+            let mut words = text.splitn(3, ' ');
+            if let (Some("العاصمه"), Some(adjective), Some(rest)) =
+                (words.next(), words.next(), words.next())
+            {
+                if g.is_country_adjective(adjective) {
+                    m.start = m.end - rest.len();
+                    m.token_start = m.start;
+                }
+            }
+        }
+        if kind == EntityType::Country {
+            continue;
+        }
+        let text = &norm[m.start..m.end];
+        // The adjective is part of an actor's canonical name in منظمة التحرير الفلسطينية; after
+        // a club's or a newspaper's name it only says which one is meant.
+        let canonical = g.entities[m.entity].actor
+            && g.entities[m.entity]
+                .name_ar
+                .as_deref()
+                .is_some_and(|n| normalize_key(n) == text);
         if let Some((rest, tail)) = text.rsplit_once(' ') {
             if (EPITHETS.contains(&tail) || g.is_country_adjective(tail))
-                && g.names_entity(rest, m.entity)
+                && (g.names_entity(rest, m.entity) || headed_name(g, rest, m.entity))
+                && !canonical
             {
                 m.end = m.start + rest.len();
+            } else if kind == EntityType::Organisation
+                && g.is_country_adjective(tail)
+                && is_institution(rest)
+            {
+                m.via = MentionVia::Description;
             }
         }
     }
+    // A country found inside an organisation's name is no second mention once the name is
+    // cut down to it (موناكو in وموناكو الفرنسي is the club).
+    let org_spans: HashSet<(usize, usize)> = mentions
+        .iter()
+        .filter(|m| g.entities[m.entity].kind == EntityType::Organisation)
+        .map(|m| (m.start, m.end))
+        .collect();
+    mentions.retain(|m| {
+        g.entities[m.entity].kind != EntityType::Country || !org_spans.contains(&(m.start, m.end))
+    });
     mentions.sort_by_key(|m| (m.start, m.end));
 
     // 5. Titles.
@@ -370,6 +586,235 @@ const DESCRIPTORS: &[&str] = &[
     "kingdom",
     "republic",
 ];
+
+/// True when `key` (normalised) is a country's name or adjective.
+fn names_a_country(g: &Gazetteer, key: &str) -> bool {
+    g.pattern_index.get(key).is_some_and(|&i| {
+        g.patterns[i].1.iter().any(|s| {
+            !s.lam_fused
+                && matches!(s.target, Target::Entity(e)
+                    if g.entities[e as usize].kind == EntityType::Country)
+        })
+    })
+}
+
+/// True when a one-word name with the article (القاعدة "the base, the rule") is used as the
+/// common noun it also is: after a demonstrative (هذه القاعدة) or before a feminine nisba that
+/// qualifies it (القاعدة العسكرية, القاعدة السياسية). A proper name takes neither.
+fn common_noun(norm: &str, h: &Hit) -> bool {
+    let name = &norm[h.start..h.end];
+    let one_word_with_article = !name.contains(' ')
+        && (name.starts_with("ال") || norm[h.token_start..h.start].ends_with("لل"));
+    if !one_word_with_article {
+        return false;
+    }
+    let demonstrative = h.token_start == h.start
+        && word_before(norm, h.token_start)
+            .is_some_and(|w| matches!(w, "هذه" | "تلك" | "هذا" | "ذلك"));
+    let nisba_after = word_after(norm, h.end)
+        .is_some_and(|w| w.starts_with("ال") && w.ends_with("يه") && w.chars().count() > 5);
+    demonstrative || nisba_after
+}
+
+/// Words that make a place name part of another name when they come right before it
+/// (normalised): clubs and universities named after their city (اتحاد طنجة, أولمبيك آسفي,
+/// نادي بوردو, جامعة القاهرة).
+const PLACE_NAMED: &[&str] = &[
+    "نادي",
+    "فريق",
+    "اتحاد",
+    "اولمبيك",
+    "اولمبي",
+    "ريال",
+    "اتلتيكو",
+    "دينامو",
+    "اتليتيكو",
+    "اتليتكو",
+    "سبارتاك",
+    "لوكوموتيف",
+    "سسكا",
+    "تسسكا",
+    "سيسكا",
+    "سبورتينغ",
+    "سبورتنغ",
+    "انتر",
+    "بوروسيا",
+    "جامعه",
+    "صحيفه",
+    "جريده",
+    "مجله",
+    "قناه",
+];
+
+/// Adjectives that make a region of a country's name (normalised): أمريكا اللاتينية is Latin
+/// America, not the United States. (Directions are left out: in حدود سوريا الجنوبية the
+/// adjective agrees with حدود, "Syria's southern borders".)
+const REGION_ADJECTIVES: &[&str] = &["اللاتينيه"];
+
+/// Words of a person's name that a place name can follow (normalised): احمد أبو غزة, إسماعيل بن
+/// الخليل.
+const NAME_PARTICLES: &[&str] = &["ابو", "ابي", "بن", "ابن", "بنت"];
+
+/// Proclitics a head word may carry (بجامعة, لاتفاق, ومهرجان).
+const HEAD_CLITICS: &[&str] = &["و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"];
+
+/// The word right before `at`, when only one space separates them.
+fn word_before(norm: &str, at: usize) -> Option<&str> {
+    let before = norm[..at].strip_suffix(' ')?;
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !crate::normalize::is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &before[start..];
+    (!word.is_empty()).then_some(word)
+}
+
+/// The word right after `at`, when only one space separates them.
+fn word_after(norm: &str, at: usize) -> Option<&str> {
+    let after = norm[at..].strip_prefix(' ')?;
+    let end = after
+        .char_indices()
+        .find(|&(_, c)| !crate::normalize::is_word_char(c))
+        .map_or(after.len(), |(i, _)| i);
+    let word = &after[..end];
+    (!word.is_empty()).then_some(word)
+}
+
+/// True when `word` is one of `heads`, alone or behind a proclitic.
+fn is_head(word: &str, heads: &[&str]) -> bool {
+    heads.contains(&word)
+        || HEAD_CLITICS
+            .iter()
+            .any(|p| word.strip_prefix(p).is_some_and(|w| heads.contains(&w)))
+}
+
+/// Why a city or country name in the text is not a mention of the place, if it is not: it is
+/// part of the name of a club, a university or a person, or it is a club: Arabic city names
+/// are feminine (ليون الفرنسية is the city), so a masculine nisba after
+/// one (ليون الفرنسي, هامبورغ الألماني) agrees with an unwritten نادي or فريق.
+fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&'static str> {
+    if !matches!(kind, EntityType::City | EntityType::Country) {
+        return None;
+    }
+    if let Some(w) = word_before(norm, h.token_start) {
+        if kind == EntityType::City && is_head(w, PLACE_NAMED) {
+            return Some("part of the name of a club, a university or a newspaper");
+        }
+        if kind == EntityType::Country && is_head(w, &["نادي"]) {
+            return Some("part of the name of a club");
+        }
+        // After أبو, بن or a title such as الملكة, a place name is part of a person's name
+        // (أحمد أبو غزة, الملكة صوفيا).
+        let person_cue = g
+            .cues
+            .get(&EntityType::Person)
+            .is_some_and(|c| c.iter().any(|c| c == w));
+        if person_cue
+            || NAME_PARTICLES.contains(&w)
+            || w.strip_prefix('و')
+                .is_some_and(|w| NAME_PARTICLES.contains(&w))
+        {
+            return Some("part of a person's name");
+        }
+    }
+    // After مطار or ميناء, or a cue such as مدينة, the nisba may agree with that word (مطار
+    // عدن اليمني).
+    let head_of_construct = word_before(norm, h.token_start).is_some_and(|w| {
+        is_head(w, &["مطار", "ميناء"])
+            || g.cues
+                .get(&EntityType::City)
+                .is_some_and(|c| c.iter().any(|c| c == w))
+    });
+    // مسقط رأس "birthplace" is an idiom, not Muscat.
+    if kind == EntityType::City
+        && &norm[h.start..h.end] == "مسقط"
+        && word_after(norm, h.end).is_some_and(|w| w.starts_with("راس"))
+    {
+        return Some("the idiom مسقط رأس (birthplace)");
+    }
+    if kind == EntityType::City && !head_of_construct {
+        if let Some(w) = word_after(norm, h.end) {
+            if w.starts_with("ال") && w.ends_with('ي') && g.is_country_adjective(w) {
+                return Some("a masculine nisba follows: a club, not the city");
+            }
+        }
+    }
+    if kind == EntityType::Country {
+        if let (Some(w), Target::Entity(e)) = (
+            word_after(norm, h.end),
+            g.patterns[h.pattern as usize].1[h.surface as usize].target,
+        ) {
+            // قطر القطري, الكويت الكويتي: a state is not qualified by its own masculine nisba;
+            // the club named after it is.
+            if w.starts_with("ال") && w.ends_with('ي') && g.adjective_of(w, e as usize) {
+                return Some("its own masculine nisba follows: a club, not the country");
+            }
+            if REGION_ADJECTIVES.contains(&w) {
+                return Some("a region adjective follows: a region, not the country");
+            }
+        }
+    }
+    None
+}
+
+/// Kinds of state institution (normalised): with a country's nisba after them they describe
+/// that country's institution (الجيش اللبناني, الخارجية الأمريكية) rather than name it. Every
+/// ministry (وزارة ...) is one too.
+const INSTITUTIONS: &[&str] = &[
+    "الجيش",
+    "القوات",
+    "القوات المسلحه",
+    "القوات الجويه",
+    "سلاح الجو",
+    "البحريه",
+    "الشرطه",
+    "الاستخبارات",
+    "المخابرات",
+    "الخارجيه",
+    "الداخليه",
+    "الدفاع",
+    "الحكومه",
+    "الرئاسه",
+    "الديوان الملكي",
+    "البرلمان",
+    "مجلس النواب",
+    "مجلس الشيوخ",
+    "مجلس الوزراء",
+    "مجلس الشعب",
+    "مجلس الامه",
+    "مجلس الشوري",
+    "المجلس التشريعي",
+    "السلطه",
+    "السلطه الوطنيه",
+];
+
+/// True when `words` (normalised, the part before a nisba) name a kind of state institution,
+/// behind a fused لل (للجيش) as well.
+fn is_institution(words: &str) -> bool {
+    let unfused;
+    let words = match words.strip_prefix("لل") {
+        Some(rest) => {
+            unfused = format!("ال{rest}");
+            unfused.as_str()
+        }
+        None => words,
+    };
+    INSTITUTIONS.contains(&words) || words.starts_with("وزاره ")
+}
+
+/// Words for a club, a team, a newspaper, a magazine or a channel (normalised): the words after
+/// them are the name.
+const NAME_HEADS: &[&str] = &["نادي", "النادي", "فريق", "صحيفه", "جريده", "مجله", "قناه"];
+
+/// True when `rest` is what entity `e` is called after a descriptor: نادي ليون and أولمبيك ليون
+/// are listed, so ليون in ليون الفرنسي is the club's name and الفرنسي a nationality.
+fn headed_name(g: &Gazetteer, rest: &str, e: usize) -> bool {
+    DESCRIPTORS
+        .iter()
+        .chain(NAME_HEADS)
+        .any(|head| g.names_entity(&format!("{head} {rest}"), e))
+}
 
 /// Honorific epithets after a place name (normalised): مكة المكرمة, المدينة المنورة, القدس الشريف.
 const EPITHETS: &[&str] = &["المكرمه", "المنوره", "الشريف", "المقدسه", "المحتله"];

@@ -56,8 +56,9 @@ fn anercorp_test_split() {
     let person = row(&report.scores, "person");
     let location = row(&report.scores, "location");
     let organisation = row(&report.scores, "organisation");
-    // The targets met today; location and organisation precision stay below 0.85 / 0.80 (see
-    // docs/eval.md): these floors keep them from sliding back.
+    // Person precision, location recall and organisation precision meet their targets; location
+    // precision is at 0.8499 (521 of 613), a hair under 0.85 (see docs/eval.md). These floors
+    // keep them from sliding back.
     assert!(
         person.precision >= 0.80,
         "person precision {:.3}",
@@ -69,12 +70,12 @@ fn anercorp_test_split() {
         location.recall
     );
     assert!(
-        location.precision >= 0.77,
+        location.precision >= 0.84,
         "location precision {:.3}",
         location.precision
     );
     assert!(
-        organisation.precision >= 0.70,
+        organisation.precision >= 0.80,
         "organisation precision {:.3}",
         organisation.precision
     );
