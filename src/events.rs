@@ -371,6 +371,11 @@ impl Sentence {
                 excluded.push((i, "inside a larger mention"));
                 continue;
             }
+            if serves_the_title_holder(cx, m) {
+                // نائب المستشارة الألمانية أنجيلا ميركل: the deputy acts, not Merkel.
+                excluded.push((i, "named as the one whose deputy, aide or envoy acts"));
+                continue;
+            }
             if owner_of_previous(cx, &in_sentence, i) {
                 // الجمعية العامة للأمم المتحدة: the United Nations is the body the assembly
                 // belongs to, not a second party.
@@ -440,6 +445,58 @@ impl Sentence {
             transparent,
         }
     }
+}
+
+/// Words before a role title that make the title's holder someone the actor serves: نائب
+/// المستشارة الألمانية (the chancellor's deputy), مبعوث الرئيس الروسي (the president's envoy).
+const SERVES: &[&str] = &[
+    "نائب",
+    "نائبه",
+    "مساعد",
+    "مساعده",
+    "مستشار",
+    "مستشاره",
+    "مبعوث",
+    "مبعوثه",
+    "ممثل",
+    "ممثله",
+    "باسم",
+    "deputy",
+    "aide",
+    "adviser",
+    "advisor",
+    "envoy",
+    "spokesman",
+    "spokeswoman",
+    "representative",
+];
+
+/// True when person mention `m` is a role title preceded by one of [`SERVES`], or the name in
+/// apposition to such a title when that person holds the role on the document's date (نائب
+/// رئيس الوزراء سيغمار غابريال names the deputy himself: Gabriel was never chancellor).
+fn serves_the_title_holder(cx: &Context<'_>, m: &Mention) -> bool {
+    if cx.g.entities[m.entity].kind != EntityType::Person {
+        return false;
+    }
+    cx.titles.iter().any(|t| {
+        let is_title = m.via == MentionVia::Role && (t.start == m.start || t.phrase.0 == m.start);
+        let holds = |d: NaiveDate| {
+            let role = &cx.g.titles[t.title as usize].role;
+            cx.g.roles_on(m.entity, d)
+                .any(|r| &r.title == role && t.country.as_ref().is_none_or(|c| *c == r.country))
+        };
+        let is_apposition = t.person == Some(m.entity)
+            && m.via != MentionVia::Role
+            && t.phrase.1 <= m.token_start
+            && cx.norm[t.phrase.1..m.token_start].trim().is_empty()
+            && cx.date.is_some_and(holds);
+        (is_title || is_apposition)
+            && cx.norm[..t.phrase.0.min(t.start)]
+                .trim_end()
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| SERVES.contains(&w))
+    })
 }
 
 /// True when mention `i` is an organisation joined by ل (or التابع لـ) to an organisation
