@@ -190,6 +190,9 @@ pub struct Gazetteer {
     pub titles: Vec<Title>,
     /// Normalised cue words by entity type.
     pub cues: HashMap<EntityType, Vec<String>>,
+    /// Common words that read as a proclitic and a name (بليون "billion" is not ب + ليون, Lyon):
+    /// such a whole token is never a name behind a proclitic (the `words` list of `cues.yaml`).
+    pub words: std::collections::HashSet<String>,
     /// Normalised pattern → what it stands for.
     pub patterns: Vec<(String, Vec<Surface>)>,
     /// Entity id → index.
@@ -347,6 +350,8 @@ pub const MIN_NAME_CHARS: usize = 2;
 pub const TITLES_FILE: &str = "titles.yaml";
 /// See [`TITLES_FILE`].
 pub const CUES_FILE: &str = "cues.yaml";
+/// The key of `cues.yaml` that lists common words (see [`Gazetteer::words`]).
+pub const WORDS_KEY: &str = "words";
 
 /// A data file given to a loader: its name (for messages) and its text.
 #[derive(Debug, Clone)]
@@ -437,6 +442,10 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
             match parse_yaml::<BTreeMap<String, LangLists>>(&f.name, &f.text) {
                 Ok(map) => {
                     for (kind, lists) in map {
+                        if kind == WORDS_KEY {
+                            g.words.extend(lists.all().map(|s| normalize_key(&s.value)));
+                            continue;
+                        }
                         match EntityType::parse(&kind) {
                             Some(t) => g
                                 .cues
@@ -449,7 +458,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
                                 column: 0,
                                 severity: Severity::Error,
                                 message: format!(
-                                    "unknown entity type `{kind}` (expected person, country, city or organisation)"
+                                    "unknown entity type `{kind}` (expected person, country, city, organisation or {WORDS_KEY})"
                                 ),
                             }),
                         }

@@ -256,6 +256,14 @@ impl Matcher {
                 s
             };
             let prefix = &norm[token_start..s];
+            // A common word that reads as a proclitic and a name (بليون, billion; وبليون).
+            if !prefix.is_empty()
+                && prefix
+                    .char_indices()
+                    .any(|(i, _)| g.words.contains(&norm[token_start + i..e]))
+            {
+                return;
+            }
             let surfaces = &g.patterns[p].1;
             for (si, surface) in surfaces.iter().enumerate() {
                 if !prefix_allowed(surface, prefix) {

@@ -138,6 +138,10 @@ fn false_friends_need_context() {
     assert!(!ids("وكالة فرانس برس")
         .iter()
         .any(|i| i.starts_with("reims")));
+    // بليون is "billion", not ب + ليون (Lyon), with or without و before it; ليون and بليون
+    // in "to Lyon" (ب + ليون) are told apart only by the word list of cues.yaml.
+    assert!(!ids("استثمارات بقيمة عشرة بليون دولار وبليون آخر").contains(&"lyon".to_string()));
+    assert!(ids("وصل الوفد إلى ليون").contains(&"lyon".to_string()));
     // Countries whose Arabic name is also a word keep their unambiguous English name.
     assert!(ids("President Keita of Mali arrived").contains(&"MLI".to_string()));
 }
