@@ -512,15 +512,18 @@ pub fn resolve(
         let text = &norm[m.start..m.end];
         // The adjective is part of an actor's canonical name in منظمة التحرير الفلسطينية; after
         // a club's or a newspaper's name it only says which one is meant.
-        let canonical = g.entities[m.entity].actor
-            && g.entities[m.entity]
-                .name_ar
-                .as_deref()
-                .is_some_and(|n| normalize_key(n) == text);
+        // (Normalising the canonical name costs an allocation: only asked for last.)
+        let canonical = || {
+            g.entities[m.entity].actor
+                && g.entities[m.entity]
+                    .name_ar
+                    .as_deref()
+                    .is_some_and(|n| normalize_key(n) == text)
+        };
         if let Some((rest, tail)) = text.rsplit_once(' ') {
             if (EPITHETS.contains(&tail) || g.is_country_adjective(tail))
                 && (g.names_entity(rest, m.entity) || headed_name(g, rest, m.entity))
-                && !canonical
+                && !canonical()
             {
                 m.end = m.start + rest.len();
             } else if kind == EntityType::Organisation
