@@ -15,6 +15,7 @@ use crate::normalize::{is_word_char, Normalized};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use std::fmt;
+use std::sync::LazyLock;
 
 /// Which automaton searches the text. All report the same hits in the same order (end
 /// position, then longest first); they differ in speed and build time.
@@ -87,15 +88,24 @@ impl Hit {
 }
 
 // ك (as, like) is left out: it is rare before names and makes words of them (كلاوس = ك + لاوس).
-const PREFIXES: &[&str] = &["و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"];
-/// Every proclitic any surface allows (the union of the lists), longest last: where the trie
-/// backend starts looking inside a token.
-const ANY_PREFIX: &[&str] = &[
-    "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "لل", "ولل", "فلل",
-];
+/// The proclitic chains allowed before a name without the article.
+pub(crate) const PREFIXES: &[&str] = &["و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"];
 const ARTICLE_PREFIXES: &[&str] = &["و", "ف", "ب", "وب", "فب"];
 const LAM_FUSED: &[&str] = &["لل", "ولل", "فلل"];
 const LAM_SINGLE: &[&str] = &["ل", "ول", "فل"];
+
+/// Every proclitic any surface allows (the union of the lists above): where the trie backend
+/// starts looking inside a token.
+static ANY_PREFIX: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut all: Vec<&str> = [PREFIXES, ARTICLE_PREFIXES, LAM_FUSED, LAM_SINGLE].concat();
+    all.sort_unstable();
+    all.dedup();
+    all
+});
+
+/// The first letters of every proclitic: a token starting with none of them needs no lookup
+/// behind a proclitic (checked by a test against [`ANY_PREFIX`]).
+const PREFIX_INITIALS: [char; 4] = ['و', 'ف', 'ب', 'ل'];
 
 impl Matcher {
     /// Builds the automaton over the gazetteer's patterns with the default backend.
@@ -204,14 +214,14 @@ impl Matcher {
             }
         };
         // A name starts after a character that is not part of a word: at a token start, or at
-        // punctuation (names written with a leading apostrophe); or after a proclitic, all of
-        // which begin with و ف ب or ل.
+        // punctuation (names written with a leading apostrophe); or after a proclitic.
+        let prefixes: &[&str] = &ANY_PREFIX;
         for &at in n.token_starts() {
             let at = at as usize;
             lookup(at, at);
             let rest = &norm[at..];
-            if rest.starts_with(['و', 'ف', 'ب', 'ل']) {
-                for prefix in ANY_PREFIX {
+            if rest.starts_with(PREFIX_INITIALS) {
+                for prefix in prefixes {
                     if rest.starts_with(prefix) {
                         lookup(at, at + prefix.len());
                     }
@@ -365,6 +375,14 @@ fn case_ok(surface: &Surface, original: &str, (s, e): (usize, usize)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_proclitic_begins_with_an_initial() {
+        assert_eq!(ANY_PREFIX.len(), 11);
+        for p in ANY_PREFIX.iter() {
+            assert!(p.starts_with(PREFIX_INITIALS), "{p}");
+        }
+    }
 
     #[test]
     fn token_starts() {

@@ -21,7 +21,7 @@
 //!    (نظيره الروسي, his Russian counterpart) takes the role of the person it refers back to.
 
 use crate::gazetteer::{EntityType, Gazetteer, Target, Via};
-use crate::matcher::Hit;
+use crate::matcher::{Hit, PREFIXES};
 use crate::normalize::{is_word_char, normalize_key};
 use chrono::NaiveDate;
 use rustc_hash::FxHashSet as HashSet;
@@ -161,13 +161,7 @@ pub fn resolve(
     // country is named in the same sentence: a country named somewhere in a long article says
     // nothing about whether روزفلت there is the town or the president, or العيون the city or
     // "the eyes". An organisation's name (حماس) counts when its country is the article's topic.
-    // Sentences are in order: the last one starting at or before `at`, if `at` is inside it.
-    let sentence_of = |at: usize| {
-        let i = sentences
-            .partition_point(|&(s, _)| s <= at)
-            .checked_sub(1)?;
-        (at < sentences[i].1).then_some(i)
-    };
+    let sentence_of = |at: usize| sentence_index(sentences, at);
     let mut countries_in_document: HashSet<&str> = HashSet::default();
     let mut countries_in_sentence: HashSet<(Option<usize>, &str)> = HashSet::default();
     for h in hits {
@@ -658,9 +652,6 @@ const REGION_ADJECTIVES: &[&str] = &["اللاتينيه"];
 /// الخليل.
 const NAME_PARTICLES: &[&str] = &["ابو", "ابي", "بن", "ابن", "بنت"];
 
-/// Proclitics a head word may carry (بجامعة, لاتفاق, ومهرجان).
-const HEAD_CLITICS: &[&str] = &["و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"];
-
 /// The word right before `at`, when only one space separates them.
 fn word_before(norm: &str, at: usize) -> Option<&str> {
     let before = norm[..at].strip_suffix(' ')?;
@@ -687,7 +678,8 @@ fn word_after(norm: &str, at: usize) -> Option<&str> {
 /// True when `word` is one of `heads`, alone or behind a proclitic.
 fn is_head(word: &str, heads: &[&str]) -> bool {
     heads.contains(&word)
-        || HEAD_CLITICS
+        // The proclitics a name may carry, which a head word carries too (بجامعة, لاتفاق).
+        || PREFIXES
             .iter()
             .any(|p| word.strip_prefix(p).is_some_and(|w| heads.contains(&w)))
 }
@@ -822,6 +814,15 @@ fn headed_name(g: &Gazetteer, rest: &str, e: usize) -> bool {
 /// Honorific epithets after a place name (normalised): مكة المكرمة, المدينة المنورة, القدس الشريف.
 const EPITHETS: &[&str] = &["المكرمه", "المنوره", "الشريف", "المقدسه", "المحتله"];
 
+/// The index of the sentence holding byte `at`: sentences are in order, so it is the last one
+/// starting at or before `at`, if `at` is inside it.
+fn sentence_index(sentences: &[(usize, usize)], at: usize) -> Option<usize> {
+    let i = sentences
+        .partition_point(|&(s, _)| s <= at)
+        .checked_sub(1)?;
+    (at < sentences[i].1).then_some(i)
+}
+
 fn overlaps(taken: &BTreeMap<usize, usize>, s: usize, e: usize) -> bool {
     // The last interval starting before e must end at or before s.
     taken
@@ -874,12 +875,7 @@ fn resolve_titles(
     mentions: &mut Vec<Mention>,
     titles: &mut [TitleMention],
 ) {
-    let sentence_of = |at: usize| {
-        sentences
-            .iter()
-            .position(|&(s, e)| s <= at && at < e)
-            .unwrap_or(usize::MAX)
-    };
+    let sentence_of = |at: usize| sentence_index(sentences, at).unwrap_or(usize::MAX);
     // (person, role, role country) for counterparts, in text order.
     let mut last_roles: Vec<(usize, usize, String, String)> = Vec::new();
     for t in titles.iter_mut() {
