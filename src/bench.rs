@@ -6,7 +6,7 @@
 //! | stage | what it runs |
 //! |---|---|
 //! | raw scan | an Aho-Corasick automaton (`daachorse`) over the engine's names, run over the already-normalised texts, every overlapping hit counted: what a plain gazetteer scan costs, and the baseline of the other stages |
-//! | trie lookups | the engine's own matcher (the default [`Backend`]) with no check at all: the trie walked at every token start and after every proclitic, every name found counted |
+//! | trie lookups | the engine's own matcher (the default [`Backend`]) with no check at all: the trie walked at every token start and after every proclitic where the word there begins a name, every name found counted |
 //! | normalise | [`normalize`] with its offset map |
 //! | match | normalise + sentences + automaton with boundary and clitic checks + resolution to mentions |
 //! | analyse | the same + rules and merging (everything but the record) |

@@ -14,6 +14,7 @@ use crate::gazetteer::{Gazetteer, Surface};
 use crate::normalize::{is_word_char, Normalized};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use daachorse::CharwiseDoubleArrayAhoCorasick;
+use rustc_hash::FxHashSet;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -37,9 +38,24 @@ pub enum Backend {
 
 #[derive(Clone)]
 enum Automaton {
-    Trie(std::sync::Arc<crawdad::Trie>),
+    Trie(std::sync::Arc<TrieIndex>),
     Daachorse(CharwiseDoubleArrayAhoCorasick<u32>),
     AhoCorasick(AhoCorasick),
+}
+
+/// The trie backend: the names, and the first word of each (its characters up to the first one
+/// that is not part of a word), so that a token whose first word begins no name costs one hash
+/// lookup instead of a walk.
+struct TrieIndex {
+    trie: crawdad::Trie,
+    first_words: FxHashSet<Box<str>>,
+}
+
+/// The first word of a name: its characters up to the first one that is not part of a word.
+/// A hit of the name at `s` ends at a token end when the name ends in a word character
+/// ([`ENDS_IN_WORD`]), so the text's run of word characters from `s` is exactly this word.
+fn first_word(key: &str) -> &str {
+    &key[..key.find(|c: char| !is_word_char(c)).unwrap_or(key.len())]
 }
 
 /// The compiled automaton.
@@ -103,9 +119,29 @@ static ANY_PREFIX: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     all
 });
 
-/// The first letters of every proclitic: a token starting with none of them needs no lookup
-/// behind a proclitic (checked by a test against [`ANY_PREFIX`]).
-const PREFIX_INITIALS: [char; 4] = ['و', 'ف', 'ب', 'ل'];
+/// A proclitic as the trie's lookups test it: its bytes in the low bytes of a little-endian
+/// word, and the mask of those bytes.
+struct Proclitic {
+    bytes: u64,
+    mask: u64,
+    len: usize,
+}
+
+/// [`ANY_PREFIX`], each as a [`Proclitic`] (every one is at most eight bytes: a test checks it).
+static PROCLITICS: LazyLock<Vec<Proclitic>> = LazyLock::new(|| {
+    ANY_PREFIX
+        .iter()
+        .map(|p| {
+            let mut bytes = [0u8; 8];
+            bytes[..p.len()].copy_from_slice(p.as_bytes());
+            Proclitic {
+                bytes: u64::from_le_bytes(bytes),
+                mask: u64::MAX >> (64 - 8 * p.len()),
+                len: p.len(),
+            }
+        })
+        .collect()
+});
 
 impl Matcher {
     /// Builds the automaton over the gazetteer's patterns with the default backend.
@@ -134,9 +170,10 @@ impl Matcher {
                 let mut records: Vec<(&str, u32)> =
                     keys().enumerate().map(|(i, k)| (k, i as u32)).collect();
                 records.sort_unstable();
-                crawdad::Trie::from_records(records)
-                    .ok()
-                    .map(|t| Automaton::Trie(std::sync::Arc::new(t)))
+                let first_words = keys().map(|k| first_word(k).into()).collect();
+                crawdad::Trie::from_records(records).ok().map(|trie| {
+                    Automaton::Trie(std::sync::Arc::new(TrieIndex { trie, first_words }))
+                })
             }
             Backend::Daachorse if keys().all(|k| !k.is_empty()) => {
                 match CharwiseDoubleArrayAhoCorasick::new(keys()) {
@@ -205,7 +242,12 @@ impl Matcher {
             });
             return;
         };
-        let mut lookup = |token_start: usize, s: usize| {
+        let TrieIndex { trie, first_words } = &**trie;
+        let mut lookup = |token_start: usize, s: usize, word_end: usize| {
+            // No name begins with this word: nothing to walk.
+            if !first_words.contains(&norm[s..word_end]) {
+                return;
+            }
             let rest = &norm[s..];
             for (p, n) in trie.common_prefix_search(rest.chars()) {
                 // `n` counts characters; names are rare enough to count their bytes again.
@@ -215,15 +257,20 @@ impl Matcher {
         };
         // A name starts after a character that is not part of a word: at a token start, or at
         // punctuation (names written with a leading apostrophe); or after a proclitic.
-        let prefixes: &[&str] = &ANY_PREFIX;
-        for &at in n.token_starts() {
-            let at = at as usize;
-            lookup(at, at);
-            let rest = &norm[at..];
-            if rest.starts_with(PREFIX_INITIALS) {
-                for prefix in prefixes {
-                    if rest.starts_with(prefix) {
-                        lookup(at, at + prefix.len());
+        let prefixes: &[Proclitic] = &PROCLITICS;
+        for (&at, &word_end) in n.token_starts().iter().zip(n.word_ends()) {
+            let (at, word_end) = (at as usize, word_end as usize);
+            lookup(at, at, word_end);
+            let rest = &norm.as_bytes()[at..word_end];
+            if rest.len() >= 2 {
+                // The token's first eight bytes: every proclitic is shorter.
+                let mut head = [0u8; 8];
+                let n = rest.len().min(8);
+                head[..n].copy_from_slice(&rest[..n]);
+                let head = u64::from_le_bytes(head);
+                for p in prefixes {
+                    if head & p.mask == p.bytes && p.len <= rest.len() {
+                        lookup(at, at + p.len, word_end);
                     }
                 }
             }
@@ -377,10 +424,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_proclitic_begins_with_an_initial() {
+    fn proclitics_as_words_test_what_starts_with_does() {
         assert_eq!(ANY_PREFIX.len(), 11);
-        for p in ANY_PREFIX.iter() {
-            assert!(p.starts_with(PREFIX_INITIALS), "{p}");
+        assert_eq!(PROCLITICS.len(), ANY_PREFIX.len());
+        for word in [
+            "وللرياض",
+            "فبالقاهرة",
+            "لل",
+            "و",
+            "ب",
+            "بيروت",
+            "ولبنان",
+            "abc",
+        ] {
+            let mut head = [0u8; 8];
+            let n = word.len().min(8);
+            head[..n].copy_from_slice(&word.as_bytes()[..n]);
+            let head = u64::from_le_bytes(head);
+            for (p, text) in PROCLITICS.iter().zip(ANY_PREFIX.iter()) {
+                assert!(text.len() <= 8, "{text}");
+                let fits = head & p.mask == p.bytes && p.len <= word.len();
+                assert_eq!(fits, word.starts_with(text), "{word} {text}");
+            }
         }
     }
 

@@ -23,6 +23,9 @@ pub struct Normalized {
     /// Byte offsets in `text` of every character that is not white space and follows a
     /// character that is not part of a word (or starts the text): where a name can begin.
     token_starts: Vec<u32>,
+    /// For every token start, where its run of word characters ends (the start itself when
+    /// the token begins with punctuation).
+    word_ends: Vec<u32>,
     /// Byte offsets in `text` of every `\n . ! ? ؟`: where a sentence may end.
     breaks: Vec<u32>,
     /// Byte length of the original text.
@@ -50,6 +53,24 @@ impl Normalized {
     /// ```
     pub fn token_starts(&self) -> &[u32] {
         &self.token_starts
+    }
+
+    /// For each of [`token_starts`](Self::token_starts), the end of its first word: the byte
+    /// offset of the first character from there on that is not part of a word (the token start
+    /// itself when the token begins with punctuation). Collected in the same pass as the text.
+    ///
+    /// ```
+    /// let n = majlis::normalize::normalize("قال (كيري) في");
+    /// let words: Vec<&str> = n
+    ///     .token_starts()
+    ///     .iter()
+    ///     .zip(n.word_ends())
+    ///     .map(|(&s, &e)| &n.as_str()[s as usize..e as usize])
+    ///     .collect();
+    /// assert_eq!(words, ["قال", "", "كيري", "في"]);
+    /// ```
+    pub fn word_ends(&self) -> &[u32] {
+        &self.word_ends
     }
 
     /// Byte offsets in the normalised text of every line break, `.`, `!`, `?` and `؟`, in
@@ -109,6 +130,7 @@ pub fn normalize(text: &str) -> Normalized {
         text: String::with_capacity(text.len()),
         origin: Vec::with_capacity(text.len()),
         token_starts: Vec::with_capacity(text.len() / 6),
+        word_ends: Vec::with_capacity(text.len() / 6),
         breaks: Vec::new(),
         prev_word: false,
         pending_space: None,
@@ -125,7 +147,7 @@ pub fn normalize(text: &str) -> Normalized {
             if (KEPT_ARABIC[((cp - 0x600) >> 6) as usize] >> (cp & 63)) & 1 == 1 {
                 out.flush_space();
                 if !out.prev_word {
-                    out.token_starts.push(out.text.len() as u32);
+                    out.start_token();
                     out.prev_word = true;
                 }
                 out.text.push_str(&text[i..i + 2]);
@@ -191,10 +213,12 @@ pub fn normalize(text: &str) -> Normalized {
         }
     }
     // Trailing white space is dropped, as leading white space is (see `note_space`).
+    out.end_word();
     Normalized {
         text: out.text,
         origin: out.origin,
         token_starts: out.token_starts,
+        word_ends: out.word_ends,
         breaks: out.breaks,
         original_len: text.len() as u32,
     }
@@ -205,6 +229,7 @@ struct Out {
     text: String,
     origin: Vec<u32>,
     token_starts: Vec<u32>,
+    word_ends: Vec<u32>,
     breaks: Vec<u32>,
     /// The last character pushed is part of a word.
     prev_word: bool,
@@ -215,10 +240,13 @@ struct Out {
 impl Out {
     /// Pushes a character that is not white space.
     fn push(&mut self, c: char, at: u32) {
+        let word = is_word_char(c);
         if !self.prev_word {
-            self.token_starts.push(self.text.len() as u32);
+            self.start_token();
+        } else if !word {
+            self.end_word();
         }
-        self.prev_word = is_word_char(c);
+        self.prev_word = word;
         if matches!(c, '.' | '!' | '?' | '؟') {
             self.breaks.push(self.text.len() as u32);
         }
@@ -226,6 +254,21 @@ impl Out {
         self.text.push(c);
         self.origin
             .extend(std::iter::repeat_n(at, self.text.len() - before));
+    }
+
+    fn start_token(&mut self) {
+        let at = self.text.len() as u32;
+        self.token_starts.push(at);
+        self.word_ends.push(at);
+    }
+
+    /// Closes the current run of word characters, if any, at the current end of the text.
+    fn end_word(&mut self) {
+        if self.prev_word {
+            if let Some(e) = self.word_ends.last_mut() {
+                *e = self.text.len() as u32;
+            }
+        }
     }
 
     fn note_space(&mut self, newline: bool, at: u32) {
@@ -238,6 +281,7 @@ impl Out {
     fn flush_space(&mut self) {
         if let Some((newline, at)) = self.pending_space.take() {
             if !self.text.is_empty() {
+                self.end_word();
                 if newline {
                     self.breaks.push(self.text.len() as u32);
                 }
