@@ -3,6 +3,7 @@
 
 use majlis::matcher::{Backend, Matcher};
 use majlis::normalize::{is_word_char, normalize};
+use majlis::rules::Lang;
 use majlis::{Document, Engine};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -99,6 +100,26 @@ proptest! {
             prev_word = is_word_char(c);
         }
         prop_assert_eq!(n.token_starts(), expected.as_slice());
+        // Each token's first word runs to the first character that is not part of a word.
+        let ends: Vec<u32> = expected
+            .iter()
+            .map(|&s| {
+                let rest = &norm[s as usize..];
+                let run = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+                s + run as u32
+            })
+            .collect();
+        prop_assert_eq!(n.word_ends(), ends.as_slice());
+    }
+
+    #[test]
+    fn sentence_language_counts_arabic_and_latin_letters(t in text()) {
+        // The reference: characters of the Arabic blocks U+0600..U+06FF against ASCII letters
+        // (the byte counting of `sentence_lang` must agree on any text).
+        let ar = t.chars().filter(|c| ('\u{0600}'..='\u{06FF}').contains(c)).count();
+        let la = t.chars().filter(char::is_ascii_alphabetic).count();
+        let expected = if ar >= la && ar > 0 { Lang::Ar } else { Lang::En };
+        prop_assert_eq!(majlis::events::sentence_lang(&t), expected);
     }
 
     #[test]
