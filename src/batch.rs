@@ -174,7 +174,7 @@ fn read_line<R: BufRead + ?Sized>(
 
 #[inline]
 fn memchr_newline(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
+    memchr::memchr(b'\n', b)
 }
 
 fn error_line(id: Option<&serde_json::Value>, line: usize, source: &str, msg: &str) -> String {
