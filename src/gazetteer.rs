@@ -370,14 +370,14 @@ const PIECE_BYTES: usize = 128 << 10;
 /// by as many empty lines as come before it, so every line and column stays that of the file.
 /// Pieces are only a speed-up: if any piece fails, the whole file is parsed again so that the
 /// message is exactly the one for the file.
-fn parse_entries(f: &SourceFile) -> Result<Vec<RawEntry>, Diagnostic> {
+fn parse_entries(f: &SourceFile) -> Result<Vec<Vec<RawEntry>>, Diagnostic> {
     let text = f.text.as_str();
     if text.len() < 2 * PIECE_BYTES
         || text
             .lines()
             .any(|l| l.starts_with("---") || l.starts_with('%'))
     {
-        return parse_yaml(&f.name, text);
+        return parse_yaml(&f.name, text).map(|v| vec![v]);
     }
     // Cut points: starts of lines that begin a top-level item, at least PIECE_BYTES apart.
     let mut cuts = vec![(0usize, 0usize)];
@@ -407,11 +407,13 @@ fn parse_entries(f: &SourceFile) -> Result<Vec<RawEntry>, Diagnostic> {
             parse_yaml(&f.name, &padded)
         })
         .collect();
-    let mut out = Vec::new();
+    // The pieces stay as they were parsed: entries are large, and gathering them into one
+    // vector would copy them again.
+    let mut out = Vec::with_capacity(parts.len());
     for p in parts {
         match p {
-            Ok(v) => out.extend(v),
-            Err(_) => return parse_yaml(&f.name, text),
+            Ok(v) => out.push(v),
+            Err(_) => return parse_yaml(&f.name, text).map(|v| vec![v]),
         }
     }
     Ok(out)
@@ -422,13 +424,14 @@ fn parse_entries(f: &SourceFile) -> Result<Vec<RawEntry>, Diagnostic> {
 pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut g = Gazetteer::default();
-    let mut raw_entries: Vec<(usize, RawEntry)> = Vec::new();
+    // Entries by file (index into `files`), in the pieces they were parsed in.
+    let mut raw_pieces: Vec<(usize, Vec<RawEntry>)> = Vec::new();
     let mut raw_titles: Vec<(usize, RawTitle)> = Vec::new();
 
     // Entity files are the bulk of the YAML: they are parsed in parallel, in pieces (see
     // `parse_entries`); the results are read in file order below, so nothing else changes.
     let base_name = |f: &SourceFile| f.name.rsplit('/').next().unwrap_or(&f.name).to_string();
-    let mut parsed: Vec<Option<Result<Vec<RawEntry>, Diagnostic>>> = files
+    let mut parsed: Vec<Option<Result<Vec<Vec<RawEntry>>, Diagnostic>>> = files
         .par_iter()
         .map(|f| {
             let base = base_name(f);
@@ -473,7 +476,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
             }
         } else {
             match parsed[fi].take().unwrap_or_else(|| parse_entries(f)) {
-                Ok(v) => raw_entries.extend(v.into_iter().map(|e| (fi, e))),
+                Ok(pieces) => raw_pieces.extend(pieces.into_iter().map(|p| (fi, p))),
                 Err(d) => diags.push(d),
             }
         }
@@ -481,8 +484,14 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
 
     // Entities, first pass: ids and fields.
     let mut capitals: Vec<(usize, usize, Spanned<String>)> = Vec::new();
-    let mut entity_of: Vec<Option<usize>> = Vec::with_capacity(raw_entries.len());
-    for (fi, raw) in &raw_entries {
+    let raw_entries = || {
+        raw_pieces
+            .iter()
+            .flat_map(|(fi, piece)| piece.iter().map(move |e| (fi, e)))
+    };
+    let mut entity_of: Vec<Option<usize>> =
+        Vec::with_capacity(raw_pieces.iter().map(|(_, p)| p.len()).sum());
+    for (fi, raw) in raw_entries() {
         entity_of.push(None);
         let mut sink = Sink {
             file: &files[*fi].name,
@@ -627,7 +636,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
 
     // Entity surfaces.
     let mut holders: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    for ((fi, raw), index) in raw_entries.iter().zip(&entity_of) {
+    for ((fi, raw), index) in raw_entries().zip(&entity_of) {
         // Entries rejected in the first pass have no index.
         let Some(index) = *index else {
             continue;
