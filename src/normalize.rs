@@ -136,22 +136,27 @@ pub fn normalize(text: &str) -> Normalized {
         pending_space: None,
     };
 
+    let fast: &[char; 128] = &ARABIC_FAST;
     let bytes = text.as_bytes();
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
-        // Fast path: an Arabic letter that normalisation keeps as it is (two bytes, D8 or D9
-        // lead). Most of an Arabic text is these.
-        if (b == 0xD8 || b == 0xD9) && i + 1 < bytes.len() {
-            let cp = (((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32;
-            if (KEPT_ARABIC[((cp - 0x600) >> 6) as usize] >> (cp & 63)) & 1 == 1 {
+        // Fast path: a character of U+0600..U+067F (two bytes, D8 or D9 lead) that becomes an
+        // Arabic letter or nothing: most of an Arabic text. The table says which, once for all.
+        if b & 0xFE == 0xD8 && i + 1 < bytes.len() {
+            let c = fast[(usize::from(b & 1) << 6) | usize::from(bytes[i + 1] & 0x3F)];
+            if c > DELETE {
                 out.flush_space();
                 if !out.prev_word {
                     out.start_token();
                     out.prev_word = true;
                 }
-                out.text.push_str(&text[i..i + 2]);
+                out.text.push(c);
                 out.origin.extend_from_slice(&[i as u32, i as u32]);
+                i += 2;
+                continue;
+            }
+            if c == DELETE {
                 i += 2;
                 continue;
             }
@@ -278,7 +283,15 @@ impl Out {
         }
     }
 
+    /// Writes the pending white space, if any, before a character that is not white space.
+    #[inline(always)]
     fn flush_space(&mut self) {
+        if self.pending_space.is_some() {
+            self.write_space();
+        }
+    }
+
+    fn write_space(&mut self) {
         if let Some((newline, at)) = self.pending_space.take() {
             if !self.text.is_empty() {
                 self.end_word();
@@ -301,21 +314,28 @@ enum Fold {
     Compat,
 }
 
-/// U+0600..U+067F that normalisation keeps unchanged (letters that are neither folded nor
-/// deleted), one bit per code point (checked against `fold_char` by a test).
-const KEPT_ARABIC: [u64; 2] = {
-    let mut bits = [0u64; 2];
-    let mut cp = 0x600u32;
-    while cp < 0x680 {
-        let kept =
-            matches!(cp, 0x621 | 0x624 | 0x626..=0x628 | 0x62A..=0x63A | 0x641..=0x648 | 0x64A);
-        if kept {
-            bits[((cp - 0x600) >> 6) as usize] |= 1 << (cp & 63);
-        }
-        cp += 1;
+/// [`ARABIC_FAST`]'s mark for "not a fast character": the general path decides.
+const OTHER: char = '\0';
+/// [`ARABIC_FAST`]'s mark for "deleted" (diacritics, tatweel).
+const DELETE: char = '\u{1}';
+
+/// What normalisation makes of each character U+0600..U+067F: the Arabic letter it becomes
+/// (itself, or its folded form: أ إ آ → ا, ى → ي, ة → ه), [`DELETE`], or [`OTHER`] for the
+/// rest (punctuation, digits), which takes the general path. Read off [`fold_char`] itself.
+static ARABIC_FAST: std::sync::LazyLock<[char; 128]> = std::sync::LazyLock::new(|| {
+    let mut table = [OTHER; 128];
+    for (i, slot) in table.iter_mut().enumerate() {
+        let Some(c) = char::from_u32(0x600 + i as u32) else {
+            continue;
+        };
+        *slot = match fold_char(c) {
+            Fold::Delete => DELETE,
+            Fold::Char(f) if ('\u{0621}'..='\u{064A}').contains(&f) && is_word_char(f) => f,
+            _ => OTHER,
+        };
     }
-    bits
-};
+    table
+});
 
 /// Characters deleted outright: Arabic diacritics and Quranic marks, tatweel, format controls.
 fn is_deleted(c: char) -> bool {
@@ -416,17 +436,34 @@ mod tests {
     }
 
     #[test]
-    fn kept_arabic_letters_are_what_fold_char_keeps() {
+    fn the_arabic_fast_path_gives_what_the_general_path_gives() {
+        let fast = &*ARABIC_FAST;
+        let letters = fast.iter().filter(|&&c| c > DELETE).count();
+        assert!(letters > 30, "{letters}");
         for cp in 0x600u32..0x680 {
             let c = char::from_u32(cp).unwrap();
-            let fast = (KEPT_ARABIC[((cp - 0x600) >> 6) as usize] >> (cp & 63)) & 1 == 1;
-            if fast {
-                assert!(
-                    matches!(fold_char(c), Fold::Char(f) if f == c),
-                    "U+{cp:04X}"
-                );
+            let expected = match fold_char(c) {
+                Fold::Delete => DELETE,
+                Fold::Char(f) => f,
+                _ => OTHER,
+            };
+            let got = fast[(cp - 0x600) as usize];
+            if got != OTHER {
+                assert_eq!(got, expected, "U+{cp:04X}");
+            }
+            // Between letters, a fast character normalises as it would alone.
+            let t = format!("ب{c}ب");
+            let n = normalize(&t);
+            match got {
+                DELETE => assert_eq!(n.as_str(), "بب", "U+{cp:04X}"),
+                OTHER => {}
+                f => assert_eq!(n.as_str(), format!("ب{f}ب"), "U+{cp:04X}"),
             }
         }
+        assert_eq!(fast[0x29], 'ه');
+        assert_eq!(fast[0x23], 'ا');
+        assert_eq!(fast[0x4E], DELETE);
+        assert_eq!(fast[0x0C], OTHER);
     }
 
     #[test]
