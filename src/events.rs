@@ -247,7 +247,7 @@ pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> V
         let sent = Sentence::new(cx, profile, (ss, se));
         for ri in fired {
             let rule = &cx.rules.rules[ri];
-            for (ms, me) in crate::rules::find_bounded(&rule.trigger, text) {
+            for (ms, me) in rule.trigger.find_all(text) {
                 let trig = (ss + ms, ss + me);
                 let mut t = TriggerTrace {
                     rule: rule.id.clone(),
@@ -1002,10 +1002,7 @@ fn read(
     let trig_text = &norm[trig.0..trig.1];
     let mut modality = Modality::Occurred;
     t.modality = "occurred (no cue)".into();
-    let cue = |list: &[regex::Regex]| {
-        list.iter()
-            .find_map(|r| crate::rules::first_bounded(r, window))
-    };
+    let cue = |list: &[crate::rules::Bounded]| list.iter().find_map(|r| r.first(window));
     if let Some(c) = cue(&profile.negated) {
         modality = Modality::Negated;
         t.modality = format!("negated (cue `{c}`)");
@@ -1032,7 +1029,7 @@ fn read(
         profile
             .planned_after
             .iter()
-            .find_map(|r| crate::rules::first_bounded(r, &norm[trig.1..after_end]))
+            .find_map(|r| r.first(&norm[trig.1..after_end]))
     } {
         modality = Modality::Planned;
         t.modality = format!("planned (cue `{c}` after the trigger)");

@@ -14,6 +14,7 @@ use regex::{Regex, RegexSet};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, OnceLock};
 
 /// Event kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -140,11 +141,11 @@ pub struct Rule {
     /// Language of the sentences it reads.
     pub lang: Lang,
     /// Trigger over normalised text.
-    pub trigger: Regex,
+    pub trigger: Bounded,
     /// The trigger as written (for `explain`).
     pub trigger_source: String,
     /// Another pattern that must occur within `requires_within` tokens after the trigger.
-    pub requires: Option<Regex>,
+    pub requires: Option<Bounded>,
     /// See `requires`.
     pub requires_within: usize,
     /// Largest gap in tokens between a subject group and the trigger (0: no subject before).
@@ -178,18 +179,18 @@ pub struct Rule {
 #[derive(Debug, Clone)]
 pub struct Profile {
     /// Cues before the trigger that make an event planned.
-    pub planned: Vec<Regex>,
+    pub planned: Vec<Bounded>,
     /// Cues before the trigger that make an event negated.
-    pub negated: Vec<Regex>,
+    pub negated: Vec<Bounded>,
     /// A trigger whose own text matches this is future (Arabic سـ).
     pub planned_trigger: Option<Regex>,
     /// Cues right after the trigger that make it planned (الزيارة المرتقبة).
-    pub planned_after: Vec<Regex>,
+    pub planned_after: Vec<Bounded>,
     /// A trigger in the present tense; with "today" it is planned (يلتقي اليوم).
     pub present_trigger: Option<Regex>,
     /// Cues before a present-tense trigger that make it possible, not yet real (قد يلتقي):
     /// coded as planned. Before a past tense they assert it (قد التقى, كان ... قد زار).
-    pub hedged: Vec<Regex>,
+    pub hedged: Vec<Bounded>,
     /// How many tokens before the trigger modality cues are looked for.
     pub window: usize,
     /// Text right before a place that makes it a location (في, ب, in, at).
@@ -210,8 +211,8 @@ pub struct Profile {
 pub struct RuleSet {
     /// Rules in file order.
     pub rules: Vec<Rule>,
-    /// Per language: one set over every trigger, and the rule index of each pattern.
-    sets: HashMap<Lang, (RegexSet, Vec<usize>)>,
+    /// Per language: one set over every trigger.
+    sets: HashMap<Lang, TriggerSet>,
     /// Per-language settings.
     pub profiles: HashMap<Lang, Profile>,
 }
@@ -219,10 +220,26 @@ pub struct RuleSet {
 impl RuleSet {
     /// Rules of `lang` whose trigger occurs in `text`, in one pass.
     pub fn fired(&self, lang: Lang, text: &str) -> Vec<usize> {
-        match self.sets.get(&lang) {
-            Some((set, map)) => set.matches(text).into_iter().map(|i| map[i]).collect(),
-            None => Vec::new(),
-        }
+        let Some(set) = self.sets.get(&lang) else {
+            return Vec::new();
+        };
+        let matches = if narrow_text(text) {
+            set.narrow.matches(text)
+        } else {
+            let exact = set.exact.get_or_init(|| {
+                let patterns: Vec<&Regex> = set
+                    .rules
+                    .iter()
+                    .map(|&i| self.rules[i].trigger.exact())
+                    .collect();
+                RegexSet::new(patterns.iter().map(|r| r.as_str())).ok()
+            });
+            match exact {
+                Some(exact) => exact.matches(text),
+                None => set.narrow.matches(text),
+            }
+        };
+        matches.into_iter().map(|i| set.rules[i]).collect()
     }
 }
 
@@ -337,36 +354,157 @@ pub fn bounded(pattern: &str) -> String {
 
 const WORD: &str = "majlis_word";
 
-/// Every whole-word match of a pattern made with [`bounded`], as byte ranges of `hay`. Matches
-/// may share the separator between them.
-pub fn find_bounded(re: &Regex, hay: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at <= hay.len() {
-        let Some(c) = re.captures_at(hay, at) else {
-            break;
-        };
-        let Some(m) = c.name(WORD) else { break };
-        out.push((m.start(), m.end()));
-        // Continue at the end of the word, so that its trailing separator can open the next.
-        at = if m.end() > at {
-            m.end()
-        } else {
-            at + hay[at..].chars().next().map_or(1, char::len_utf8)
-        };
+/// The characters of ASCII and of the Arabic block (U+0600..U+06FF) that are neither a letter
+/// nor a digit, as a regex class: over a text with no other character it is exactly
+/// `[^\p{L}\p{N}]`, and it compiles in a twentieth of the time (the full class spans all of
+/// Unicode, and every rule pattern has it twice). Read off the Unicode tables of `regex-syntax`.
+static NARROW_BOUNDARY: LazyLock<String> = LazyLock::new(|| {
+    use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, HirKind};
+    let mut boundary = match regex_syntax::parse(r"[^\p{L}\p{N}]").map(|h| h.into_kind()) {
+        Ok(HirKind::Class(Class::Unicode(c))) => c,
+        // A constant pattern; were it ever refused, the narrow class would be empty and every
+        // text would take the exact patterns: slower to build, still right.
+        _ => ClassUnicode::empty(),
+    };
+    boundary.intersect(&ClassUnicode::new([
+        ClassUnicodeRange::new('\0', '\x7f'),
+        ClassUnicodeRange::new('\u{0600}', '\u{06ff}'),
+    ]));
+    let mut class = String::from("[");
+    for r in boundary.iter() {
+        class.push_str(&format!(
+            r"\x{{{:x}}}-\x{{{:x}}}",
+            r.start() as u32,
+            r.end() as u32
+        ));
     }
-    out
+    class.push(']');
+    class
+});
+
+/// [`bounded`] with the narrow boundary class.
+fn bounded_narrow(pattern: &str) -> String {
+    let b = &*NARROW_BOUNDARY;
+    format!(r"(?:^|{b})(?P<{WORD}>{pattern})(?:$|{b})")
 }
 
-/// The first whole-word match of a pattern made with [`bounded`].
-pub fn first_bounded<'h>(re: &Regex, hay: &'h str) -> Option<&'h str> {
-    // Most cues are absent: a plain match test costs less than a capture search.
-    if !re.is_match(hay) {
-        return None;
+/// The pattern inside a [`bounded_narrow`] one.
+fn inner_of_narrow(narrow: &str) -> Option<&str> {
+    let b = &*NARROW_BOUNDARY;
+    narrow
+        .strip_prefix(&format!(r"(?:^|{b})(?P<{WORD}>"))?
+        .strip_suffix(&format!(r")(?:$|{b})"))
+}
+
+/// Whether `text` has no character outside ASCII and the Arabic block, so that the narrow
+/// boundary class is exact over it. (Lead bytes C0..D7 and DC..FF start other characters.)
+fn narrow_text(text: &str) -> bool {
+    text.bytes().all(|b| b < 0xC0 || (0xD8..=0xDB).contains(&b))
+}
+
+/// A pattern that matches whole words only (see [`bounded`]). It is compiled with a letter class
+/// limited to ASCII and the Arabic block, which is exact over the texts that have no other
+/// character (nearly all Arabic and English news) and quick to build; a text with any other
+/// character is read with the pattern as [`bounded`] writes it, compiled the first time one
+/// comes.
+#[derive(Debug, Clone)]
+pub struct Bounded {
+    narrow: Regex,
+    exact: std::sync::Arc<OnceLock<Regex>>,
+}
+
+impl Bounded {
+    /// Compiles `pattern` (not yet bounded).
+    ///
+    /// ```
+    /// let b = majlis::rules::Bounded::new("زار|visited").unwrap();
+    /// assert_eq!(b.find_all("زار موسكو وزارة"), [(0, 6)]);
+    /// assert_eq!(b.first("he visited Moscow"), Some("visited"));
+    /// assert!(!b.is_match("revisited"));
+    /// assert!(b.is_match("Иван visited")); // another script: the exact pattern reads it
+    /// ```
+    pub fn new(pattern: &str) -> Result<Self, regex::Error> {
+        Ok(Self::from_narrow(Regex::new(&bounded_narrow(pattern))?))
     }
-    re.captures(hay)
-        .and_then(|c| c.name(WORD))
-        .map(|m| m.as_str())
+
+    fn from_narrow(narrow: Regex) -> Self {
+        Self {
+            narrow,
+            exact: Default::default(),
+        }
+    }
+
+    /// The regex for `text`: the narrow one when it is exact there.
+    fn regex(&self, text: &str) -> &Regex {
+        if narrow_text(text) {
+            &self.narrow
+        } else {
+            self.exact()
+        }
+    }
+
+    /// The pattern with the full letter class, compiled on first use. (Should it not compile
+    /// where the narrow one did, which no size limit makes likely, the narrow one serves.)
+    pub fn exact(&self) -> &Regex {
+        self.exact.get_or_init(|| {
+            inner_of_narrow(self.narrow.as_str())
+                .and_then(|p| Regex::new(&bounded(p)).ok())
+                .unwrap_or_else(|| self.narrow.clone())
+        })
+    }
+
+    /// The pattern as compiled for ASCII and Arabic text.
+    pub fn as_str(&self) -> &str {
+        self.narrow.as_str()
+    }
+
+    /// Whether a whole-word match occurs in `hay`.
+    pub fn is_match(&self, hay: &str) -> bool {
+        self.regex(hay).is_match(hay)
+    }
+
+    /// Every whole-word match, as byte ranges of `hay`. Matches may share the separator between
+    /// them.
+    pub fn find_all(&self, hay: &str) -> Vec<(usize, usize)> {
+        let re = self.regex(hay);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at <= hay.len() {
+            let Some(c) = re.captures_at(hay, at) else {
+                break;
+            };
+            let Some(m) = c.name(WORD) else { break };
+            out.push((m.start(), m.end()));
+            // Continue at the end of the word, so that its trailing separator can open the next.
+            at = if m.end() > at {
+                m.end()
+            } else {
+                at + hay[at..].chars().next().map_or(1, char::len_utf8)
+            };
+        }
+        out
+    }
+
+    /// The first whole-word match.
+    pub fn first<'h>(&self, hay: &'h str) -> Option<&'h str> {
+        let re = self.regex(hay);
+        // Most cues are absent: a plain match test costs less than a capture search.
+        if !re.is_match(hay) {
+            return None;
+        }
+        re.captures(hay)
+            .and_then(|c| c.name(WORD))
+            .map(|m| m.as_str())
+    }
+}
+
+/// The triggers of one language in one set, narrow and (when a text needs it) exact.
+#[derive(Debug, Clone)]
+struct TriggerSet {
+    narrow: RegexSet,
+    exact: OnceLock<Option<RegexSet>>,
+    /// The rule of each pattern.
+    rules: Vec<usize>,
 }
 
 /// Characters the normaliser changes: a trigger written with them can never match.
@@ -526,7 +664,11 @@ fn load_with(
                 format!("{what} is written with characters that normalisation folds away, so those parts can never match: {}", list.trim()),
             );
         }
-        let full = if wrap { bounded(&pattern) } else { pattern };
+        let full = if wrap {
+            bounded_narrow(&pattern)
+        } else {
+            pattern
+        };
         let compiled = match regexes {
             Regexes::Collect(list) => {
                 if let Ok(mut list) = list.lock() {
@@ -576,11 +718,13 @@ fn load_with(
                     .planned
                     .iter()
                     .filter_map(|r| compile(&mut sink, r, "planned cue", true))
+                    .map(Bounded::from_narrow)
                     .collect(),
                 negated: p
                     .negated
                     .iter()
                     .filter_map(|r| compile(&mut sink, r, "negation cue", true))
+                    .map(Bounded::from_narrow)
                     .collect(),
                 planned_trigger: p
                     .planned_trigger
@@ -590,6 +734,7 @@ fn load_with(
                     .planned_after
                     .iter()
                     .filter_map(|r| compile(&mut sink, r, "planned_after cue", true))
+                    .map(Bounded::from_narrow)
                     .collect(),
                 present_trigger: p
                     .present_trigger
@@ -599,6 +744,7 @@ fn load_with(
                     .hedged
                     .iter()
                     .filter_map(|r| compile(&mut sink, r, "hedged cue", true))
+                    .map(Bounded::from_narrow)
                     .collect(),
                 window: p.window.unwrap_or(4),
                 location_prep: p
@@ -664,11 +810,12 @@ fn load_with(
                     ),
                 );
             }
-            let trigger = compile(&mut sink, &r.trigger, "trigger", true);
+            let trigger = compile(&mut sink, &r.trigger, "trigger", true).map(Bounded::from_narrow);
             let requires = r
                 .requires
                 .as_ref()
-                .and_then(|q| compile(&mut sink, q, "requires", true));
+                .and_then(|q| compile(&mut sink, q, "requires", true))
+                .map(Bounded::from_narrow);
             let mut types = Vec::new();
             let partner_after = r
                 .participants
@@ -809,8 +956,15 @@ fn load_with(
             continue;
         }
         match RegexSet::new(idx.iter().map(|&i| rules[i].trigger.as_str())) {
-            Ok(set) => {
-                sets.insert(lang, (set, idx));
+            Ok(narrow) => {
+                sets.insert(
+                    lang,
+                    TriggerSet {
+                        narrow,
+                        exact: OnceLock::new(),
+                        rules: idx,
+                    },
+                );
             }
             Err(e) => diags.push(Diagnostic {
                 file: "rules".into(),

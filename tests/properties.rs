@@ -31,6 +31,16 @@ fn piece() -> impl Strategy<Value = String> {
         Just("؟".to_string()),
         Just("!".to_string()),
         Just("U.S.".to_string()),
+        // Rule triggers and cues.
+        Just("التقى".to_string()),
+        Just("وزار".to_string()),
+        Just("اتصالا هاتفيا".to_string()),
+        Just("لم".to_string()),
+        Just("سيزور".to_string()),
+        Just("met with".to_string()),
+        Just("visited".to_string()),
+        Just("will".to_string()),
+        Just("signed an agreement".to_string()),
         Just("\u{2026}".to_string()), // ellipsis: three dots after normalisation
         Just("\u{06D4}".to_string()), // Urdu full stop
         Just("\u{0640}".to_string()), // tatweel
@@ -53,6 +63,30 @@ fn piece() -> impl Strategy<Value = String> {
 
 fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece(), 0..40).prop_map(|v| v.concat())
+}
+
+/// Every whole-word pattern of the embedded rules: triggers, `requires`, modality cues.
+fn bounded_patterns() -> Vec<&'static majlis::rules::Bounded> {
+    let rules = engine().rules();
+    let mut all: Vec<&majlis::rules::Bounded> = Vec::new();
+    for r in &rules.rules {
+        all.push(&r.trigger);
+        all.extend(&r.requires);
+    }
+    for p in rules.profiles.values() {
+        all.extend(p.planned.iter().chain(&p.negated).chain(&p.planned_after).chain(&p.hedged));
+    }
+    all
+}
+
+#[test]
+fn every_rule_pattern_has_its_exact_form() {
+    let all = bounded_patterns();
+    assert!(all.len() > 50, "{}", all.len());
+    for b in all {
+        assert_ne!(b.exact().as_str(), b.as_str());
+        assert!(b.exact().as_str().contains(r"[^\p{L}\p{N}]"));
+    }
 }
 
 /// The scanning backends, built once (the trie is the engine's own).
@@ -120,6 +154,25 @@ proptest! {
         let la = t.chars().filter(char::is_ascii_alphabetic).count();
         let expected = if ar >= la && ar > 0 { Lang::Ar } else { Lang::En };
         prop_assert_eq!(majlis::events::sentence_lang(&t), expected);
+    }
+
+    #[test]
+    fn narrow_rule_patterns_read_as_the_exact_ones(t in text()) {
+        // Over ASCII and Arabic text the rule patterns use a boundary class limited to those;
+        // a character of another script (here •, appended: a non-letter, so the end of the text
+        // still bounds a word) sends the same text to the exact pattern. Both must agree.
+        let n = normalize(&t);
+        let norm: String = n
+            .as_str()
+            .chars()
+            .filter(|c| c.is_ascii() || ('\u{0600}'..='\u{06FF}').contains(c))
+            .collect();
+        let norm = norm.as_str();
+        let wide = format!("{norm}•");
+        for b in bounded_patterns() {
+            prop_assert_eq!(b.find_all(norm), b.find_all(&wide), "{}", b.as_str());
+            prop_assert_eq!(b.first(norm), b.first(&wide), "{}", b.as_str());
+        }
     }
 
     #[test]
