@@ -868,10 +868,14 @@ const NAME_HEADS: &[&str] = &["نادي", "النادي", "فريق", "صحيف�
 /// True when `rest` is what entity `e` is called after a descriptor: نادي ليون and أولمبيك ليون
 /// are listed, so ليون in ليون الفرنسي is the club's name and الفرنسي a nationality.
 fn headed_name(g: &Gazetteer, rest: &str, e: usize) -> bool {
-    DESCRIPTORS
-        .iter()
-        .chain(NAME_HEADS)
-        .any(|head| g.names_entity(&format!("{head} {rest}"), e))
+    let mut key = String::with_capacity(rest.len() + 20);
+    DESCRIPTORS.iter().chain(NAME_HEADS).any(|head| {
+        key.clear();
+        key.push_str(head);
+        key.push(' ');
+        key.push_str(rest);
+        g.names_entity(&key, e)
+    })
 }
 
 /// Honorific epithets after a place name (normalised): مكة المكرمة, المدينة المنورة, القدس الشريف.
