@@ -408,7 +408,9 @@ fn run_lines<W: Write>(
     summary: &mut Summary,
     progress: &mut impl FnMut(&Summary),
 ) -> io::Result<()> {
-    let mut text = String::new();
+    // Lines are written one at a time and flushed after each chunk: buffered here whatever
+    // `out` is.
+    let out = &mut io::BufWriter::with_capacity(1 << 16, out);
     let mut chunk: Vec<Msg> = Vec::with_capacity(opts.chunk.max(1));
     loop {
         chunk.clear();
@@ -446,7 +448,7 @@ fn run_lines<W: Write>(
                 _ => None,
             })
             .collect();
-        text.clear();
+        // Lines go out whole, in input order, as they are taken (the writer buffers them).
         let mut end = false;
         for (m, r) in chunk.iter_mut().zip(results) {
             let (line, failed, ev, en) = match (m, r) {
@@ -455,7 +457,6 @@ fn run_lines<W: Write>(
                     continue;
                 }
                 (Msg::Failed(e), _) => {
-                    out.write_all(text.as_bytes())?;
                     out.flush()?;
                     return Err(std::mem::replace(e, io::Error::other("read error")));
                 }
@@ -472,8 +473,8 @@ fn run_lines<W: Write>(
             summary.documents += 1;
             summary.events += ev;
             summary.entities += en;
-            text.push_str(&line);
-            text.push('\n');
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
             if failed {
                 summary.failed += 1;
                 if opts.fail_fast {
@@ -482,7 +483,6 @@ fn run_lines<W: Write>(
                 }
             }
         }
-        out.write_all(text.as_bytes())?;
         out.flush()?;
         in_flight.release(bytes);
         progress(summary);
