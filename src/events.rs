@@ -226,13 +226,14 @@ pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> V
             first_mention += 1;
         }
         // Every event needs two participants (a visit: a visitor and a place), so a sentence
-        // with fewer than two mentions cannot code. `explain` still shows its triggers.
-        let in_sentence = cx.mentions[first_mention..]
+        // that names fewer than two entities cannot code. `explain` still shows its triggers.
+        let mut in_sentence = cx.mentions[first_mention..]
             .iter()
-            .take_while(|m| m.start < se)
-            .take(2)
-            .count();
-        if in_sentence < 2 && trace.is_none() {
+            .take_while(|m| m.start < se);
+        let two = in_sentence
+            .next()
+            .is_some_and(|first| in_sentence.any(|m| m.entity != first.entity));
+        if !two && trace.is_none() {
             continue;
         }
         let text = &cx.norm[ss..se];
