@@ -1003,7 +1003,7 @@ fn read(
     let trig_text = &norm[trig.0..trig.1];
     let mut modality = Modality::Occurred;
     t.modality = "occurred (no cue)".into();
-    let cue = |list: &[crate::rules::Bounded]| list.iter().find_map(|r| r.first(window));
+    let cue = |cues: &crate::rules::Cues| cues.first(window);
     if let Some(c) = cue(&profile.negated) {
         modality = Modality::Negated;
         t.modality = format!("negated (cue `{c}`)");
@@ -1027,10 +1027,7 @@ fn read(
         t.modality = "planned (future form of the trigger)".into();
     } else if let Some(c) = {
         let after_end = next_tokens_end(norm, trig.1, se, 2);
-        profile
-            .planned_after
-            .iter()
-            .find_map(|r| r.first(&norm[trig.1..after_end]))
+        profile.planned_after.first(&norm[trig.1..after_end])
     } {
         modality = Modality::Planned;
         t.modality = format!("planned (cue `{c}` after the trigger)");

@@ -179,18 +179,18 @@ pub struct Rule {
 #[derive(Debug, Clone)]
 pub struct Profile {
     /// Cues before the trigger that make an event planned.
-    pub planned: Vec<Bounded>,
+    pub planned: Cues,
     /// Cues before the trigger that make an event negated.
-    pub negated: Vec<Bounded>,
+    pub negated: Cues,
     /// A trigger whose own text matches this is future (Arabic سـ).
     pub planned_trigger: Option<Regex>,
     /// Cues right after the trigger that make it planned (الزيارة المرتقبة).
-    pub planned_after: Vec<Bounded>,
+    pub planned_after: Cues,
     /// A trigger in the present tense; with "today" it is planned (يلتقي اليوم).
     pub present_trigger: Option<Regex>,
     /// Cues before a present-tense trigger that make it possible, not yet real (قد يلتقي):
     /// coded as planned. Before a past tense they assert it (قد التقى, كان ... قد زار).
-    pub hedged: Vec<Bounded>,
+    pub hedged: Cues,
     /// How many tokens before the trigger modality cues are looked for.
     pub window: usize,
     /// Text right before a place that makes it a location (في, ب, in, at).
@@ -503,6 +503,40 @@ impl Bounded {
     }
 }
 
+/// A list of whole-word cues, looked for in order. One pattern made of them all answers first
+/// whether any occurs, so that a text with none (nearly every one) costs one search, not one per
+/// cue.
+#[derive(Debug, Clone, Default)]
+pub struct Cues {
+    /// The cues, in the order they are tried.
+    pub each: Vec<Bounded>,
+    any: Option<Bounded>,
+}
+
+impl Cues {
+    fn new(each: Vec<Bounded>) -> Self {
+        let joined: Vec<String> = each
+            .iter()
+            .filter_map(|b| inner_of_narrow(b.as_str()))
+            .map(|p| format!("(?:{p})"))
+            .collect();
+        // Every cue compiled alone, so they compile together; were they ever refused (a size
+        // limit), each is tried in turn.
+        let any = (joined.len() == each.len() && each.len() > 1)
+            .then(|| Bounded::new(&joined.join("|")).ok())
+            .flatten();
+        Self { each, any }
+    }
+
+    /// The text of the first cue of the list that occurs in `hay` (as a whole word).
+    pub fn first<'h>(&self, hay: &'h str) -> Option<&'h str> {
+        if self.any.as_ref().is_some_and(|a| !a.is_match(hay)) {
+            return None;
+        }
+        self.each.iter().find_map(|b| b.first(hay))
+    }
+}
+
 /// The triggers of one language in one set, narrow and (when a text needs it) exact.
 #[derive(Debug, Clone)]
 struct TriggerSet {
@@ -719,38 +753,42 @@ fn load_with(
                 continue;
             };
             let profile = Profile {
-                planned: p
-                    .planned
-                    .iter()
-                    .filter_map(|r| compile(&mut sink, r, "planned cue", true))
-                    .map(Bounded::from_narrow)
-                    .collect(),
-                negated: p
-                    .negated
-                    .iter()
-                    .filter_map(|r| compile(&mut sink, r, "negation cue", true))
-                    .map(Bounded::from_narrow)
-                    .collect(),
+                planned: Cues::new(
+                    p.planned
+                        .iter()
+                        .filter_map(|r| compile(&mut sink, r, "planned cue", true))
+                        .map(Bounded::from_narrow)
+                        .collect(),
+                ),
+                negated: Cues::new(
+                    p.negated
+                        .iter()
+                        .filter_map(|r| compile(&mut sink, r, "negation cue", true))
+                        .map(Bounded::from_narrow)
+                        .collect(),
+                ),
                 planned_trigger: p
                     .planned_trigger
                     .as_ref()
                     .and_then(|r| compile(&mut sink, r, "planned_trigger", false)),
-                planned_after: p
-                    .planned_after
-                    .iter()
-                    .filter_map(|r| compile(&mut sink, r, "planned_after cue", true))
-                    .map(Bounded::from_narrow)
-                    .collect(),
+                planned_after: Cues::new(
+                    p.planned_after
+                        .iter()
+                        .filter_map(|r| compile(&mut sink, r, "planned_after cue", true))
+                        .map(Bounded::from_narrow)
+                        .collect(),
+                ),
                 present_trigger: p
                     .present_trigger
                     .as_ref()
                     .and_then(|r| compile(&mut sink, r, "present_trigger", false)),
-                hedged: p
-                    .hedged
-                    .iter()
-                    .filter_map(|r| compile(&mut sink, r, "hedged cue", true))
-                    .map(Bounded::from_narrow)
-                    .collect(),
+                hedged: Cues::new(
+                    p.hedged
+                        .iter()
+                        .filter_map(|r| compile(&mut sink, r, "hedged cue", true))
+                        .map(Bounded::from_narrow)
+                        .collect(),
+                ),
                 window: p.window.unwrap_or(4),
                 location_prep: p
                     .location_prep
@@ -1004,4 +1042,27 @@ fn load_with(
         },
         diags,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cues_answer_in_list_order_and_only_whole_words() {
+        let each = ["will", "to meet", "is set to"]
+            .iter()
+            .map(|p| Bounded::new(p).unwrap())
+            .collect();
+        let cues = Cues::new(each);
+        assert!(cues.any.is_some());
+        // Both "to meet" and "will" occur: the list's order decides, not the text's.
+        assert_eq!(cues.first("he is to meet and will"), Some("will"));
+        assert_eq!(cues.first("he is set to go"), Some("is set to"));
+        assert_eq!(cues.first("goodwill"), None);
+        assert_eq!(cues.first(""), None);
+        // With another script the exact patterns answer the same.
+        assert_eq!(cues.first("Иван will"), Some("will"));
+        assert_eq!(Cues::new(Vec::new()).first("will"), None);
+    }
 }

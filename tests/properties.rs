@@ -74,7 +74,13 @@ fn bounded_patterns() -> Vec<&'static majlis::rules::Bounded> {
         all.extend(&r.requires);
     }
     for p in rules.profiles.values() {
-        all.extend(p.planned.iter().chain(&p.negated).chain(&p.planned_after).chain(&p.hedged));
+        all.extend(
+            p.planned
+                .iter()
+                .chain(&p.negated)
+                .chain(&p.planned_after)
+                .chain(&p.hedged),
+        );
     }
     all
 }
