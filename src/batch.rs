@@ -187,13 +187,16 @@ fn error_line(id: Option<&serde_json::Value>, line: usize, source: &str, msg: &s
     v.to_string().into_bytes()
 }
 
+/// An output line, whether it reports a failure, and its event and entity counts.
+type Output = (Vec<u8>, bool, usize, usize);
+
 /// The output line for one input line, and whether it failed, and its counts.
 fn process(
     engine: &Engine,
     source: &str,
     n: usize,
     line: &Result<Vec<u8>, usize>,
-) -> (Vec<u8>, bool, usize, usize) {
+) -> Output {
     let bytes = match line {
         Err(size) => {
             return (
@@ -442,7 +445,7 @@ fn run_lines<W: Write>(
             summary.interrupted = true;
             return Ok(());
         }
-        let results: Vec<Option<(Vec<u8>, bool, usize, usize)>> = chunk
+        let results: Vec<Option<Output>> = chunk
             .par_iter()
             .map(|m| match m {
                 Msg::Line(input, n, line, _) => (!stop.load(Ordering::Relaxed))

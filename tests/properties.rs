@@ -76,10 +76,11 @@ fn bounded_patterns() -> Vec<&'static majlis::rules::Bounded> {
     for p in rules.profiles.values() {
         all.extend(
             p.planned
+                .each
                 .iter()
-                .chain(&p.negated)
-                .chain(&p.planned_after)
-                .chain(&p.hedged),
+                .chain(&p.negated.each)
+                .chain(&p.planned_after.each)
+                .chain(&p.hedged.each),
         );
     }
     all
