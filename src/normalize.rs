@@ -144,16 +144,29 @@ pub fn normalize(text: &str) -> Normalized {
         // Fast path: a character of U+0600..U+067F (two bytes, D8 or D9 lead) that becomes an
         // Arabic letter or nothing: most of an Arabic text. The table says which, once for all.
         if b & 0xFE == 0xD8 && i + 1 < bytes.len() {
-            let c = fast[(usize::from(b & 1) << 6) | usize::from(bytes[i + 1] & 0x3F)];
+            let mut c = fast[(usize::from(b & 1) << 6) | usize::from(bytes[i + 1] & 0x3F)];
             if c > DELETE {
                 out.flush_space();
                 if !out.prev_word {
                     out.start_token();
                     out.prev_word = true;
                 }
-                out.text.push(c);
-                out.origin.extend_from_slice(&[i as u32, i as u32]);
-                i += 2;
+                // The rest of the run of such letters needs no other check.
+                loop {
+                    out.text.push(c);
+                    out.origin.extend_from_slice(&[i as u32, i as u32]);
+                    i += 2;
+                    let (Some(&b), Some(&b2)) = (bytes.get(i), bytes.get(i + 1)) else {
+                        break;
+                    };
+                    if b & 0xFE != 0xD8 {
+                        break;
+                    }
+                    c = fast[(usize::from(b & 1) << 6) | usize::from(b2 & 0x3F)];
+                    if c <= DELETE {
+                        break;
+                    }
+                }
                 continue;
             }
             if c == DELETE {
@@ -161,12 +174,10 @@ pub fn normalize(text: &str) -> Normalized {
                 continue;
             }
         }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        let at = i as u32;
-        i += c.len_utf8();
-        if c.is_ascii() {
+        if b < 0x80 {
+            // ASCII: one byte, no decoding.
+            let (c, at) = (char::from(b), i as u32);
+            i += 1;
             match c {
                 'A'..='Z' => {
                     out.flush_space();
@@ -182,6 +193,11 @@ pub fn normalize(text: &str) -> Normalized {
             }
             continue;
         }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let at = i as u32;
+        i += c.len_utf8();
         match fold_char(c) {
             Fold::Delete => {}
             Fold::Space(newline) => out.note_space(newline, at),
