@@ -15,7 +15,6 @@ use crate::rules::{self, Kind, RuleSet};
 use crate::segment;
 use chrono::NaiveDate;
 use include_dir::{include_dir, Dir};
-use std::collections::HashMap;
 use std::path::Path;
 
 static GAZETTEERS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/gazetteers");
@@ -330,7 +329,7 @@ impl Engine {
         // Entities in order of first mention.
         let mut order: Vec<usize> = Vec::new();
         let mut by_entity: Vec<Vec<MentionRecord>> = Vec::new();
-        let mut slot: HashMap<usize, usize> = HashMap::new();
+        let mut slot: rustc_hash::FxHashMap<usize, usize> = Default::default();
         let mut mentions: Vec<&resolve::Mention> = a.mentions.mentions.iter().collect();
         mentions.sort_by_key(|m| (m.start, m.end));
         for m in mentions {

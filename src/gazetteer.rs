@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// What an entity is.
@@ -192,7 +193,7 @@ pub struct Gazetteer {
     pub cues: HashMap<EntityType, Vec<String>>,
     /// Common words that read as a proclitic and a name (بليون "billion" is not ب + ليون, Lyon):
     /// such a whole token is never a name behind a proclitic (the `words` list of `cues.yaml`).
-    pub words: std::collections::HashSet<String>,
+    pub words: FxHashSet<String>,
     /// Normalised pattern → what it stands for.
     pub patterns: Vec<(String, Vec<Surface>)>,
     /// Entity id → index.
@@ -600,7 +601,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
     }
 
     // Titles.
-    let mut pattern_index: HashMap<String, usize> = HashMap::new();
+    let mut pattern_index: HashMap<String, usize> = HashMap::default();
     let mut add = |g: &mut Gazetteer, key: String, s: Surface| {
         let i = *pattern_index.entry(key.clone()).or_insert_with(|| {
             g.patterns.push((key, Vec::new()));
@@ -614,7 +615,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
             list.push(s);
         }
     };
-    let known_roles: std::collections::HashSet<String> = raw_titles
+    let known_roles: FxHashSet<String> = raw_titles
         .iter()
         .map(|(_, t)| t.role.value.clone())
         .collect();
@@ -635,7 +636,7 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
     }
 
     // Entity surfaces.
-    let mut holders: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut holders: HashMap<(String, String), Vec<usize>> = HashMap::default();
     for ((fi, raw), index) in raw_entries().zip(&entity_of) {
         // Entries rejected in the first pass have no index.
         let Some(index) = *index else {
