@@ -191,12 +191,7 @@ fn error_line(id: Option<&serde_json::Value>, line: usize, source: &str, msg: &s
 type Output = (Vec<u8>, bool, usize, usize);
 
 /// The output line for one input line, and whether it failed, and its counts.
-fn process(
-    engine: &Engine,
-    source: &str,
-    n: usize,
-    line: &Result<Vec<u8>, usize>,
-) -> Output {
+fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize>) -> Output {
     let bytes = match line {
         Err(size) => {
             return (
