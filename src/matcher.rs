@@ -161,6 +161,17 @@ struct Proclitic {
     len: usize,
 }
 
+/// The first letters (two bytes each) of [`ANY_PREFIX`].
+static PROCLITIC_INITIALS: LazyLock<Vec<[u8; 2]>> = LazyLock::new(|| {
+    let mut v: Vec<[u8; 2]> = ANY_PREFIX
+        .iter()
+        .filter_map(|p| Some([*p.as_bytes().first()?, *p.as_bytes().get(1)?]))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+});
+
 /// [`ANY_PREFIX`], each as a [`Proclitic`] (every one is at most eight bytes: a test checks it).
 static PROCLITICS: LazyLock<Vec<Proclitic>> = LazyLock::new(|| {
     ANY_PREFIX
@@ -292,11 +303,13 @@ impl Matcher {
         // A name starts after a character that is not part of a word: at a token start, or at
         // punctuation (names written with a leading apostrophe); or after a proclitic.
         let prefixes: &[Proclitic] = &PROCLITICS;
+        let initials: &[[u8; 2]] = &PROCLITIC_INITIALS;
         for (&at, &word_end) in n.token_starts().iter().zip(n.word_ends()) {
             let (at, word_end) = (at as usize, word_end as usize);
             lookup(at, at, word_end);
             let rest = &norm.as_bytes()[at..word_end];
-            if rest.len() >= 2 {
+            // Only a token that begins with a proclitic's first letter is tried behind one.
+            if rest.len() >= 2 && initials.contains(&[rest[0], rest[1]]) {
                 // The token's first eight bytes: every proclitic is shorter.
                 let mut head = [0u8; 8];
                 let n = rest.len().min(8);
@@ -475,6 +488,9 @@ mod tests {
     fn proclitics_as_words_test_what_starts_with_does() {
         assert_eq!(ANY_PREFIX.len(), 11);
         assert_eq!(PROCLITICS.len(), ANY_PREFIX.len());
+        // و ف ب ل: every proclitic is Arabic letters, two bytes each.
+        assert_eq!(PROCLITIC_INITIALS.len(), 4);
+        assert!(ANY_PREFIX.iter().all(|p| p.len() % 2 == 0 && p.len() >= 2));
         for word in [
             "وللرياض",
             "فبالقاهرة",
