@@ -752,43 +752,28 @@ fn load_with(
                 );
                 continue;
             };
+            // A list of whole-word cues, each compiled (and its errors reported) on its own.
+            let cues = |sink: &mut Sink<'_>, list: &[Spanned<String>], what: &str| {
+                Cues::new(
+                    list.iter()
+                        .filter_map(|r| compile(sink, r, what, true))
+                        .map(Bounded::from_narrow)
+                        .collect(),
+                )
+            };
             let profile = Profile {
-                planned: Cues::new(
-                    p.planned
-                        .iter()
-                        .filter_map(|r| compile(&mut sink, r, "planned cue", true))
-                        .map(Bounded::from_narrow)
-                        .collect(),
-                ),
-                negated: Cues::new(
-                    p.negated
-                        .iter()
-                        .filter_map(|r| compile(&mut sink, r, "negation cue", true))
-                        .map(Bounded::from_narrow)
-                        .collect(),
-                ),
+                planned: cues(&mut sink, &p.planned, "planned cue"),
+                negated: cues(&mut sink, &p.negated, "negation cue"),
                 planned_trigger: p
                     .planned_trigger
                     .as_ref()
                     .and_then(|r| compile(&mut sink, r, "planned_trigger", false)),
-                planned_after: Cues::new(
-                    p.planned_after
-                        .iter()
-                        .filter_map(|r| compile(&mut sink, r, "planned_after cue", true))
-                        .map(Bounded::from_narrow)
-                        .collect(),
-                ),
+                planned_after: cues(&mut sink, &p.planned_after, "planned_after cue"),
                 present_trigger: p
                     .present_trigger
                     .as_ref()
                     .and_then(|r| compile(&mut sink, r, "present_trigger", false)),
-                hedged: Cues::new(
-                    p.hedged
-                        .iter()
-                        .filter_map(|r| compile(&mut sink, r, "hedged cue", true))
-                        .map(Bounded::from_narrow)
-                        .collect(),
-                ),
+                hedged: cues(&mut sink, &p.hedged, "hedged cue"),
                 window: p.window.unwrap_or(4),
                 location_prep: p
                     .location_prep
