@@ -417,6 +417,13 @@ impl Sentence {
                 }
             }
             let _ = e;
+            // Actors do not overlap (the slot filling reads the text between them): one whose
+            // span, stretched back to its actor noun, reaches into the actor before it gives way
+            // (his Russian counterpart السوري: "counterpart" belongs to the counterpart).
+            if actors.iter().any(|p: &Actor| p.end > token_start) {
+                excluded.push((i, "overlaps the actor before it"));
+                continue;
+            }
             actors.push(Actor {
                 entity: m.entity,
                 start: m.start,

@@ -7,9 +7,9 @@ use crate::diagnostic::{parse_yaml, Diagnostic, Severity, Sink};
 use crate::normalize::normalize_key;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::collections::BTreeMap;
 use std::fmt;
 

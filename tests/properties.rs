@@ -272,3 +272,21 @@ fn backends_agree_on_the_seed_article() {
         }
     }
 }
+
+#[test]
+fn an_adjective_stretched_to_its_actor_noun_does_not_overlap_the_actor_before_it() {
+    // Found by fuzzing: "counterpart" is the actor noun of the Arabic nisba after it and part of
+    // the counterpart's own mention; the two actors overlapped and slot filling sliced the text
+    // backwards.
+    let text = "US Secretary of State John Kerry will discuss the Syrian file with his Russian \
+                counterpart السوري Sergey Lavrov next Monday in Vientiane.";
+    let mut doc = Document::new("t", text);
+    doc.date = chrono::NaiveDate::from_ymd_opt(2016, 7, 23);
+    let record = engine().extract(&doc).expect("extracts");
+    let pairs: Vec<Vec<String>> = record
+        .events
+        .iter()
+        .map(|e| e.participants.iter().map(|p| p.id.clone()).collect())
+        .collect();
+    assert_eq!(pairs, [["john-kerry", "sergey-lavrov"]]);
+}
