@@ -161,6 +161,24 @@ struct Proclitic {
     len: usize,
 }
 
+impl Proclitic {
+    /// The first eight bytes of `word` (zeros after its end) as a little-endian word: every
+    /// proclitic is shorter.
+    #[inline]
+    fn head(word: &[u8]) -> u64 {
+        let mut head = [0u8; 8];
+        let n = word.len().min(8);
+        head[..n].copy_from_slice(&word[..n]);
+        u64::from_le_bytes(head)
+    }
+
+    /// Whether `word`, whose [`head`](Self::head) is `head`, begins with this proclitic.
+    #[inline]
+    fn begins(&self, head: u64, word: &[u8]) -> bool {
+        head & self.mask == self.bytes && self.len <= word.len()
+    }
+}
+
 /// The first letters (two bytes each) of [`ANY_PREFIX`].
 static PROCLITIC_INITIALS: LazyLock<Vec<[u8; 2]>> = LazyLock::new(|| {
     let mut v: Vec<[u8; 2]> = ANY_PREFIX
@@ -310,13 +328,9 @@ impl Matcher {
             let rest = &norm.as_bytes()[at..word_end];
             // Only a token that begins with a proclitic's first letter is tried behind one.
             if rest.len() >= 2 && initials.contains(&[rest[0], rest[1]]) {
-                // The token's first eight bytes: every proclitic is shorter.
-                let mut head = [0u8; 8];
-                let n = rest.len().min(8);
-                head[..n].copy_from_slice(&rest[..n]);
-                let head = u64::from_le_bytes(head);
+                let head = Proclitic::head(rest);
                 for p in prefixes {
-                    if head & p.mask == p.bytes && p.len <= rest.len() {
+                    if p.begins(head, rest) {
                         lookup(at, at + p.len, word_end);
                     }
                 }
@@ -501,13 +515,10 @@ mod tests {
             "ولبنان",
             "abc",
         ] {
-            let mut head = [0u8; 8];
-            let n = word.len().min(8);
-            head[..n].copy_from_slice(&word.as_bytes()[..n]);
-            let head = u64::from_le_bytes(head);
+            let head = Proclitic::head(word.as_bytes());
             for (p, text) in PROCLITICS.iter().zip(ANY_PREFIX.iter()) {
                 assert!(text.len() <= 8, "{text}");
-                let fits = head & p.mask == p.bytes && p.len <= word.len();
+                let fits = p.begins(head, word.as_bytes());
                 assert_eq!(fits, word.starts_with(text), "{word} {text}");
             }
         }

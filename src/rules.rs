@@ -226,13 +226,15 @@ impl RuleSet {
         let matches = if narrow_text(text) {
             set.narrow.matches(text)
         } else {
+            // The set is built from the exact patterns' text: compiling each trigger alone
+            // first would be work the set does again.
             let exact = set.exact.get_or_init(|| {
-                let patterns: Vec<&Regex> = set
+                let patterns: Option<Vec<String>> = set
                     .rules
                     .iter()
-                    .map(|&i| self.rules[i].trigger.exact())
+                    .map(|&i| self.rules[i].trigger.exact_pattern())
                     .collect();
-                RegexSet::new(patterns.iter().map(|r| r.as_str())).ok()
+                RegexSet::new(patterns?).ok()
             });
             match exact {
                 Some(exact) => exact.matches(text),
@@ -452,10 +454,15 @@ impl Bounded {
     /// where the narrow one did, which no size limit makes likely, the narrow one serves.)
     pub fn exact(&self) -> &Regex {
         self.exact.get_or_init(|| {
-            inner_of_narrow(self.narrow.as_str())
-                .and_then(|p| Regex::new(&bounded(p)).ok())
+            self.exact_pattern()
+                .and_then(|p| Regex::new(&p).ok())
                 .unwrap_or_else(|| self.narrow.clone())
         })
+    }
+
+    /// The pattern with the full letter class, as [`bounded`] writes it.
+    fn exact_pattern(&self) -> Option<String> {
+        inner_of_narrow(self.narrow.as_str()).map(bounded)
     }
 
     /// The pattern as compiled for ASCII and Arabic text.
