@@ -1,7 +1,7 @@
 //! Normalisation with an offset map.
 //!
-//! One pass over the original text builds a normalised copy and, for every normalised byte, the
-//! byte offset in the original text of the character that produced it. Everything downstream
+//! One pass over the original text builds a normalised copy and a map from every normalised byte
+//! to the byte offset in the original text of the character that produced it. Everything downstream
 //! (matching, segmentation, rules) works on the normalised text; every span that leaves the
 //! library is mapped back with [`Normalized::original_span`].
 //!
@@ -18,8 +18,10 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
     text: String,
-    /// For every byte of `text`, the byte offset in the original of the character it came from.
-    origin: Vec<u32>,
+    /// The map back to the original, by stretches of `text` (see [`Mark`]): sorted by `norm`,
+    /// the first at 0. Text is mostly copied character for character, so a map by byte would
+    /// repeat "the next byte" nearly everywhere.
+    marks: Vec<Mark>,
     /// Byte offsets in `text` of every character that is not white space and follows a
     /// character that is not part of a word (or starts the text): where a name can begin.
     token_starts: Vec<u32>,
@@ -91,10 +93,10 @@ impl Normalized {
             let at = self.original_offset(start.min(self.text.len()));
             return (at, at);
         }
-        let o_start = self.origin[start] as usize;
+        let o_start = self.origin(start);
         // The last normalised byte belongs to some original character; its end is that
         // character's end, extended over marks that normalisation deleted.
-        let last = self.origin[end - 1] as usize;
+        let last = self.origin(end - 1);
         let mut o_end = last + original[last..].chars().next().map_or(0, char::len_utf8);
         for c in original[o_end..].chars() {
             if is_trailing_deletable(c) {
@@ -108,12 +110,41 @@ impl Normalized {
 
     /// The original byte offset of a normalised byte offset (`len` maps to the original's end).
     pub fn original_offset(&self, at: usize) -> usize {
-        if at >= self.origin.len() {
+        if at >= self.text.len() {
             self.original_len as usize
         } else {
-            self.origin[at] as usize
+            self.origin(at)
         }
     }
+
+    /// The original offset of the character that produced the normalised byte `at` (which is
+    /// inside the text).
+    fn origin(&self, at: usize) -> usize {
+        // The character `at` belongs to: stretches begin at character boundaries.
+        let mut at = at;
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let k = self.marks.partition_point(|m| m.norm as usize <= at);
+        match self.marks.get(k.wrapping_sub(1)) {
+            Some(m) if m.copied => m.orig as usize + (at - m.norm as usize),
+            Some(m) => m.orig as usize,
+            None => 0,
+        }
+    }
+}
+
+/// Where a stretch of the normalised text begins, and how it maps back. In a copied stretch
+/// every character has as many bytes as the original one it came from, and they follow each
+/// other in both texts: the byte `norm + k` came from the original byte `orig + k`. Otherwise
+/// (one original character written as characters of another length: `ﻻ` → `لا`, `é` → `e`,
+/// a run of white space → one space) every byte of the stretch came from the character at
+/// `orig`.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    norm: u32,
+    orig: u32,
+    copied: bool,
 }
 
 /// Normalises `text` for matching and builds the offset map.
@@ -128,7 +159,9 @@ impl Normalized {
 pub fn normalize(text: &str) -> Normalized {
     let mut out = Out {
         text: String::with_capacity(text.len()),
-        origin: Vec::with_capacity(text.len()),
+        marks: Vec::new(),
+        copied: false,
+        next_orig: u32::MAX,
         token_starts: Vec::with_capacity(text.len() / 6),
         word_ends: Vec::with_capacity(text.len() / 6),
         breaks: Vec::new(),
@@ -151,10 +184,11 @@ pub fn normalize(text: &str) -> Normalized {
                     out.start_token();
                     out.prev_word = true;
                 }
+                // Two bytes for two bytes, one letter after the other: one copied stretch.
+                out.map(i as u32, 2, 2);
                 // The rest of the run of such letters needs no other check.
                 loop {
                     out.text.push(c);
-                    out.origin.extend_from_slice(&[i as u32, i as u32]);
                     i += 2;
                     let (Some(&b), Some(&b2)) = (bytes.get(i), bytes.get(i + 1)) else {
                         break;
@@ -167,6 +201,7 @@ pub fn normalize(text: &str) -> Normalized {
                         break;
                     }
                 }
+                out.next_orig = i as u32;
                 continue;
             }
             if c == DELETE {
@@ -181,14 +216,14 @@ pub fn normalize(text: &str) -> Normalized {
             match c {
                 'A'..='Z' => {
                     out.flush_space();
-                    out.push(c.to_ascii_lowercase(), at);
+                    out.push(c.to_ascii_lowercase(), at, 1);
                 }
-                '\n' | '\r' | '\x0b' | '\x0c' => out.note_space(true, at),
-                ' ' | '\t' | '-' => out.note_space(false, at),
+                '\n' | '\r' | '\x0b' | '\x0c' => out.note_space(true, at, 1),
+                ' ' | '\t' | '-' => out.note_space(false, at, 1),
                 '\0'..='\x08' | '\x0e'..='\x1f' | '\x7f' => {}
                 _ => {
                     out.flush_space();
-                    out.push(c, at);
+                    out.push(c, at, 1);
                 }
             }
             continue;
@@ -197,18 +232,20 @@ pub fn normalize(text: &str) -> Normalized {
             break;
         };
         let at = i as u32;
+        let len = c.len_utf8() as u32;
         i += c.len_utf8();
         match fold_char(c) {
             Fold::Delete => {}
-            Fold::Space(newline) => out.note_space(newline, at),
+            Fold::Space(newline) => out.note_space(newline, at, len),
             Fold::Char(f) => {
                 out.flush_space();
-                out.push(f, at);
+                out.push(f, at, len);
             }
+            // Several characters from one: every byte maps to it (0 matches no length).
             Fold::Str(s) => {
                 out.flush_space();
                 for f in s.chars() {
-                    out.push(f, at);
+                    out.push(f, at, 0);
                 }
             }
             Fold::Compat => {
@@ -217,7 +254,7 @@ pub fn normalize(text: &str) -> Normalized {
                         return;
                     }
                     if d.is_whitespace() {
-                        out.note_space(false, at);
+                        out.note_space(false, at, len);
                         return;
                     }
                     let d = match fold_char(d) {
@@ -227,7 +264,7 @@ pub fn normalize(text: &str) -> Normalized {
                     };
                     out.flush_space();
                     for l in d.to_lowercase() {
-                        out.push(l, at);
+                        out.push(l, at, 0);
                     }
                 });
             }
@@ -237,7 +274,7 @@ pub fn normalize(text: &str) -> Normalized {
     out.end_word();
     Normalized {
         text: out.text,
-        origin: out.origin,
+        marks: out.marks,
         token_starts: out.token_starts,
         word_ends: out.word_ends,
         breaks: out.breaks,
@@ -248,19 +285,42 @@ pub fn normalize(text: &str) -> Normalized {
 /// The normalised text being built.
 struct Out {
     text: String,
-    origin: Vec<u32>,
+    marks: Vec<Mark>,
+    /// The last mark is a copied stretch...
+    copied: bool,
+    /// ... which goes on if the next character written comes from this original offset (for a
+    /// stretch of one character written as others: the offset of that character).
+    next_orig: u32,
     token_starts: Vec<u32>,
     word_ends: Vec<u32>,
     breaks: Vec<u32>,
     /// The last character pushed is part of a word.
     prev_word: bool,
-    /// Pending white space: None, Some(false) = space, Some(true) = line break.
-    pending_space: Option<(bool, u32)>,
+    /// Pending white space: None, Some(false) = space, Some(true) = line break; and the offset
+    /// and length of its first character.
+    pending_space: Option<(bool, u32, u32)>,
 }
 
 impl Out {
-    /// Pushes a character that is not white space.
-    fn push(&mut self, c: char, at: u32) {
+    /// Maps the `norm_len` bytes about to be written to the original character of `orig_len`
+    /// bytes at `at`: a new mark where the current stretch does not go on.
+    #[inline(always)]
+    fn map(&mut self, at: u32, orig_len: u32, norm_len: u32) {
+        let copied = orig_len == norm_len;
+        if copied != self.copied || self.next_orig != at {
+            self.marks.push(Mark {
+                norm: self.text.len() as u32,
+                orig: at,
+                copied,
+            });
+            self.copied = copied;
+        }
+        self.next_orig = if copied { at + orig_len } else { at };
+    }
+
+    /// Pushes a character that is not white space, written for the original character of
+    /// `orig_len` bytes at `at` (0 when that character gives several).
+    fn push(&mut self, c: char, at: u32, orig_len: u32) {
         let word = is_word_char(c);
         if !self.prev_word {
             self.start_token();
@@ -271,10 +331,8 @@ impl Out {
         if matches!(c, '.' | '!' | '?' | '؟') {
             self.breaks.push(self.text.len() as u32);
         }
-        let before = self.text.len();
+        self.map(at, orig_len, c.len_utf8() as u32);
         self.text.push(c);
-        self.origin
-            .extend(std::iter::repeat_n(at, self.text.len() - before));
     }
 
     fn start_token(&mut self) {
@@ -292,10 +350,10 @@ impl Out {
         }
     }
 
-    fn note_space(&mut self, newline: bool, at: u32) {
+    fn note_space(&mut self, newline: bool, at: u32, len: u32) {
         match &mut self.pending_space {
-            Some((nl, _)) => *nl |= newline,
-            None => self.pending_space = Some((newline, at)),
+            Some((nl, _, _)) => *nl |= newline,
+            None => self.pending_space = Some((newline, at, len)),
         }
     }
 
@@ -308,14 +366,14 @@ impl Out {
     }
 
     fn write_space(&mut self) {
-        if let Some((newline, at)) = self.pending_space.take() {
+        if let Some((newline, at, len)) = self.pending_space.take() {
             if !self.text.is_empty() {
                 self.end_word();
                 if newline {
                     self.breaks.push(self.text.len() as u32);
                 }
+                self.map(at, len, 1);
                 self.text.push(if newline { '\n' } else { ' ' });
-                self.origin.push(at);
                 self.prev_word = false;
             }
         }

@@ -2,7 +2,7 @@
 //! every span the engine reports slices the original text to the mention.
 
 use majlis::matcher::{Backend, Matcher};
-use majlis::normalize::{is_word_char, normalize};
+use majlis::normalize::{is_word_char, normalize, normalize_key};
 use majlis::rules::Lang;
 use majlis::{Document, Engine};
 use proptest::prelude::*;
@@ -125,6 +125,24 @@ proptest! {
             let o = n.original_offset(b);
             prop_assert!(o >= last);
             last = o;
+        }
+    }
+
+    #[test]
+    fn every_normalised_character_maps_to_the_character_it_came_from(t in text()) {
+        let n = normalize(&t);
+        for (b, c) in n.as_str().char_indices() {
+            let o = n.original_offset(b);
+            prop_assert!(t.is_char_boundary(o), "{b} -> {o}");
+            let from = t[o..].chars().next().map(String::from).unwrap_or_default();
+            let alone = normalize_key(&from);
+            if c.is_whitespace() {
+                // White space and dashes normalise to nothing on their own (trimmed); a
+                // ligature of words (ﷺ) to words and spaces.
+                prop_assert!(alone.is_empty() || alone.contains(' '), "{c:?} at {b} from {from:?}");
+            } else {
+                prop_assert!(alone.contains(c), "{c:?} at {b} from {from:?} ({alone:?})");
+            }
         }
     }
 
