@@ -42,12 +42,15 @@ enum Automaton {
     AhoCorasick(AhoCorasick),
 }
 
-/// The trie backend: the names, and a filter of the first word of each (its characters up to
-/// the first one that is not part of a word), so that a token whose first word begins no name
-/// costs one hash and one bit instead of a walk.
+/// The trie backend: the names, and two filters, so that a token that begins no name costs a
+/// hash and a bit instead of a walk: the first word of each name (its characters up to the first
+/// one that is not part of a word), and the name up to the end of its second word (the first
+/// word alone for a name of one word). Most tokens fail the first; of the rest, most are a
+/// common word that begins a few names of several words (في, علي), and fail the second.
 struct TrieIndex {
     trie: crawdad::Trie,
     first_words: FirstWords,
+    two_words: FirstWords,
 }
 
 /// A set of words as one bit per hash (a Bloom filter with one hash function): a word in the
@@ -89,7 +92,27 @@ impl FirstWords {
 /// A hit of the name at `s` ends at a token end when the name ends in a word character
 /// ([`ENDS_IN_WORD`]), so the text's run of word characters from `s` is exactly this word.
 fn first_word(key: &str) -> &str {
-    &key[..key.find(|c: char| !is_word_char(c)).unwrap_or(key.len())]
+    &key[..word_end(key, 0)]
+}
+
+/// A name up to the end of its second word (what stands between the words included), or its
+/// first word when no word follows: where a name of several words matches, the text from the
+/// name's start to the end of the second word run is exactly this, as for [`first_word`].
+fn two_words(key: &str) -> &str {
+    let first = word_end(key, 0);
+    let second = first + key[first..].find(is_word_char).unwrap_or(key.len() - first);
+    if second == key.len() {
+        &key[..first]
+    } else {
+        &key[..word_end(key, second)]
+    }
+}
+
+/// The end of the run of word characters at `from`.
+fn word_end(s: &str, from: usize) -> usize {
+    from + s[from..]
+        .find(|c: char| !is_word_char(c))
+        .unwrap_or(s.len() - from)
 }
 
 /// The compiled automaton.
@@ -234,8 +257,13 @@ impl Matcher {
                     keys().enumerate().map(|(i, k)| (k, i as u32)).collect();
                 records.sort_unstable();
                 let first_words = FirstWords::new(keys().map(first_word));
+                let two_words = FirstWords::new(keys().map(two_words));
                 crawdad::Trie::from_records(records).ok().map(|trie| {
-                    Automaton::Trie(std::sync::Arc::new(TrieIndex { trie, first_words }))
+                    Automaton::Trie(std::sync::Arc::new(TrieIndex {
+                        trie,
+                        first_words,
+                        two_words,
+                    }))
                 })
             }
             Backend::Daachorse if keys().all(|k| !k.is_empty()) => {
@@ -305,11 +333,29 @@ impl Matcher {
             });
             return;
         };
-        let TrieIndex { trie, first_words } = &**trie;
-        let mut lookup = |token_start: usize, s: usize, word_end: usize| {
+        let TrieIndex {
+            trie,
+            first_words,
+            two_words: pairs,
+        } = &**trie;
+        let (starts, ends) = (n.token_starts(), n.word_ends());
+        // `k`: the token `s` is in; `word_end`: the end of its run of word characters from `s`.
+        let mut lookup = |k: usize, token_start: usize, s: usize, word_end: usize| {
             // No name begins with this word: nothing to walk.
-            if !first_words.may_contain(&norm[s..word_end]) {
+            let first = &norm[s..word_end];
+            if !first_words.may_contain(first) {
                 return;
+            }
+            // Nor with this word and the next, unless the word is a name itself. The next word
+            // is that of the next token that begins with one: every word starts a token.
+            if !pairs.may_contain(first) {
+                let next = (k + 1..starts.len()).find(|&j| ends[j] > starts[j]);
+                let Some(j) = next else {
+                    return;
+                };
+                if !pairs.may_contain(&norm[s..ends[j] as usize]) {
+                    return;
+                }
             }
             let rest = &norm[s..];
             for (p, n) in trie.common_prefix_search(rest.chars()) {
@@ -322,16 +368,16 @@ impl Matcher {
         // punctuation (names written with a leading apostrophe); or after a proclitic.
         let prefixes: &[Proclitic] = &PROCLITICS;
         let initials: &[[u8; 2]] = &PROCLITIC_INITIALS;
-        for (&at, &word_end) in n.token_starts().iter().zip(n.word_ends()) {
+        for (k, (&at, &word_end)) in starts.iter().zip(ends).enumerate() {
             let (at, word_end) = (at as usize, word_end as usize);
-            lookup(at, at, word_end);
+            lookup(k, at, at, word_end);
             let rest = &norm.as_bytes()[at..word_end];
             // Only a token that begins with a proclitic's first letter is tried behind one.
             if rest.len() >= 2 && initials.contains(&[rest[0], rest[1]]) {
                 let head = Proclitic::head(rest);
                 for p in prefixes {
                     if p.begins(head, rest) {
-                        lookup(at, at + p.len, word_end);
+                        lookup(k, at, at + p.len, word_end);
                     }
                 }
             }
@@ -496,6 +542,12 @@ mod tests {
         assert_eq!(first_word("جون كيري"), "جون");
         assert_eq!(first_word("u.s."), "u");
         assert_eq!(first_word("'ابو"), "");
+        assert_eq!(two_words("جون كيري"), "جون كيري");
+        assert_eq!(two_words("علي عبد الله صالح"), "علي عبد");
+        assert_eq!(two_words("u.s."), "u.s");
+        assert_eq!(two_words("yahoo!"), "yahoo");
+        assert_eq!(two_words("كيري"), "كيري");
+        assert_eq!(two_words("'ابو ظبي"), "'ابو");
     }
 
     #[test]
