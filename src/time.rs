@@ -255,11 +255,13 @@ const MONTHS: &[(&str, u32)] = &[
     ("dec", 12),
 ];
 
+/// The words as alternatives of an `(?x)` pattern, longest first. The pattern ignores white
+/// space, so the space inside a name of two words (كانون الثاني) is written out.
 fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     let mut w: Vec<&str> = words.collect();
     w.sort_by_key(|s| std::cmp::Reverse(s.len()));
     w.iter()
-        .map(|s| regex::escape(s))
+        .map(|s| regex::escape(s).replace(' ', r"[\ \n]+"))
         .collect::<Vec<_>>()
         .join("|")
 }
@@ -505,6 +507,21 @@ mod tests {
             let (_, r) = one(text, false);
             assert_eq!(r, Some((d("2016-07-15"), d("2016-07-15"))), "{text}");
         }
+    }
+
+    #[test]
+    fn month_names_of_two_words() {
+        for (text, date) in [
+            ("15 تشرين الأول 2016", "2016-10-15"),
+            ("15 أكتوبر/تشرين الأول 2016", "2016-10-15"),
+            ("15 كانون\nالأول 2016", "2016-12-15"),
+        ] {
+            let (_, r) = one(text, false);
+            assert_eq!(r, Some((d(date), d(date))), "{text}");
+        }
+        let (found, r) = one("في شهر كانون الثاني 2017", false);
+        assert_eq!(found, "شهر كانون الثاني 2017");
+        assert_eq!(r, Some((d("2017-01-01"), d("2017-01-31"))));
     }
 
     #[test]
