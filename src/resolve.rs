@@ -25,7 +25,6 @@ use crate::matcher::{Hit, PREFIXES};
 use crate::normalize::{is_word_char, normalize_key};
 use chrono::NaiveDate;
 use rustc_hash::FxHashSet as HashSet;
-use std::collections::BTreeMap;
 
 /// How a mention names its entity (the record's `via`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,35 +145,47 @@ pub fn resolve(
 ) -> Mentions {
     let surface = |h: &Hit| g.patterns[h.pattern as usize].1[h.surface as usize];
 
-    // 1. What the document supports.
-    let mut strong: HashSet<usize> = HashSet::default();
-    for h in hits {
-        let s = surface(h);
-        if let Target::Entity(e) = s.target {
-            if !s.context && s.via != Via::Partial {
-                strong.insert(e as usize);
-            }
-        }
-    }
-    // The countries named (by name or adjective), in the document and in each sentence. A place
-    // name that is also a common word or a person's name counts with its country only when the
-    // country is named in the same sentence: a country named somewhere in a long article says
-    // nothing about whether روزفلت there is the town or the president, or العيون the city or
-    // "the eyes". An organisation's name (حماس) counts when its country is the article's topic.
-    let sentence_of = |at: usize| sentence_index(sentences, at);
-    let mut countries_in_document: HashSet<&str> = HashSet::default();
-    let mut countries_in_sentence: HashSet<(Option<usize>, &str)> = HashSet::default();
-    for h in hits {
-        let s = surface(h);
-        if let Target::Entity(e) = s.target {
-            let entity = &g.entities[e as usize];
-            if !s.context && s.via != Via::Partial && entity.kind == EntityType::Country {
-                if let Some(c) = entity.country.as_deref() {
-                    countries_in_document.insert(c);
-                    countries_in_sentence.insert((sentence_of(h.start), c));
+    // 1. What the document supports: the entities named in full (asked only for a partial
+    // name), and the countries named (by name or adjective), in the document and in each
+    // sentence (asked only for a name that needs its context). Sorted, for a binary search. A
+    // place name that is also a common word or a person's name counts with its country only
+    // when the country is named in the same sentence: a country named somewhere in a long
+    // article says nothing about whether روزفلت there is the town or the president, or العيون
+    // the city or "the eyes". An organisation's name (حماس) counts when its country is the
+    // article's topic.
+    let mut strong: Vec<u32> = Vec::new();
+    if hits.iter().any(|h| surface(h).via == Via::Partial) {
+        for h in hits {
+            let s = surface(h);
+            if let Target::Entity(e) = s.target {
+                if !s.context && s.via != Via::Partial {
+                    strong.push(e);
                 }
             }
         }
+        strong.sort_unstable();
+        strong.dedup();
+    }
+    let sentence_of = |at: usize| sentence_index(sentences, at);
+    let mut countries_in_document: Vec<&str> = Vec::new();
+    let mut countries_in_sentence: Vec<(Option<usize>, &str)> = Vec::new();
+    if hits.iter().any(|h| surface(h).context) {
+        for h in hits {
+            let s = surface(h);
+            if let Target::Entity(e) = s.target {
+                let entity = &g.entities[e as usize];
+                if !s.context && s.via != Via::Partial && entity.kind == EntityType::Country {
+                    if let Some(c) = entity.country.as_deref() {
+                        countries_in_document.push(c);
+                        countries_in_sentence.push((sentence_of(h.start), c));
+                    }
+                }
+            }
+        }
+        countries_in_document.sort_unstable();
+        countries_in_document.dedup();
+        countries_in_sentence.sort_unstable();
+        countries_in_sentence.dedup();
     }
     let mut dropped = Vec::new();
     let mut candidates: Vec<&Hit> = Vec::with_capacity(hits.len());
@@ -182,7 +193,7 @@ pub fn resolve(
         let s = surface(h);
         if let Target::Entity(e) = s.target {
             let e = e as usize;
-            if s.via == Via::Partial && !strong.contains(&e) {
+            if s.via == Via::Partial && strong.binary_search(&(e as u32)).is_err() {
                 dropped.push((*h, "partial name without the full name in the document"));
                 continue;
             }
@@ -216,9 +227,11 @@ pub fn resolve(
                 let country_named = entity.kind != EntityType::Country
                     && entity.country.as_deref().is_some_and(|c| {
                         if entity.kind == EntityType::Organisation {
-                            countries_in_document.contains(c)
+                            countries_in_document.binary_search(&c).is_ok()
                         } else {
-                            countries_in_sentence.contains(&(sentence_of(h.start), c))
+                            countries_in_sentence
+                                .binary_search(&(sentence_of(h.start), c))
+                                .is_ok()
                         }
                     });
                 // Behind a proclitic an ambiguous name needs its cue: the country alone does
@@ -319,13 +332,16 @@ pub fn resolve(
         .map(|(i, &h)| (rank(h), i, h))
         .collect();
     ranked.sort_unstable_by_key(|&(k, i, _)| (k, i));
-    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+    // The spans taken, by start (they never overlap, so their ends are in order too).
+    let mut taken: Vec<(usize, usize)> = Vec::new();
     let mut selected: Vec<&Hit> = Vec::new();
     for h in ranked.into_iter().map(|(_, _, h)| h) {
-        if overlaps(&taken, h.token_start, h.end) {
+        // The last span that starts before this one ends must end before it starts.
+        let i = taken.partition_point(|&(s, _)| s < h.end);
+        if i > 0 && taken[i - 1].1 > h.token_start {
             continue;
         }
-        taken.insert(h.token_start, h.end);
+        taken.insert(i, (h.token_start, h.end));
         selected.push(h);
     }
     selected.sort_by_key(|h| (h.token_start, h.end));
@@ -888,14 +904,6 @@ fn sentence_index(sentences: &[(usize, usize)], at: usize) -> Option<usize> {
         .partition_point(|&(s, _)| s <= at)
         .checked_sub(1)?;
     (at < sentences[i].1).then_some(i)
-}
-
-fn overlaps(taken: &BTreeMap<usize, usize>, s: usize, e: usize) -> bool {
-    // The last interval starting before e must end at or before s.
-    taken
-        .range(..e)
-        .next_back()
-        .is_some_and(|(_, &end)| end > s)
 }
 
 /// A cue word for `kind` ends right before `at` (one space between).
