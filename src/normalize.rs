@@ -194,6 +194,23 @@ pub fn normalize(text: &str) -> Normalized {
                         break;
                     };
                     if b & 0xFE != 0xD8 {
+                        // One space, then another such letter: the word ends, the next one
+                        // starts, and the stretch goes on (one byte for one), as the general
+                        // path would have it, without leaving the run.
+                        if b == b' ' && b2 & 0xFE == 0xD8 {
+                            if let Some(&b3) = bytes.get(i + 2) {
+                                let next =
+                                    fast[(usize::from(b2 & 1) << 6) | usize::from(b3 & 0x3F)];
+                                if next > DELETE {
+                                    out.end_word();
+                                    out.text.push(' ');
+                                    out.start_token();
+                                    i += 1;
+                                    c = next;
+                                    continue;
+                                }
+                            }
+                        }
                         break;
                     }
                     c = fast[(usize::from(b & 1) << 6) | usize::from(b2 & 0x3F)];
