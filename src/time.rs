@@ -289,11 +289,11 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
           | (?P<enwd>(?:(?P<enrel>last|next|this|coming|this[\ \n]+coming)[\ \n]+)?(?P<ew1>{en_wd})(?:[\ \n]+and[\ \n]+(?P<ew2>{en_wd}))?(?:[\ \n]+(?P<enrel2>next|last))?)
           | (?P<before2>اول[\ \n]+امس|امس[\ \n]+الاول|the[\ \n]+day[\ \n]+before[\ \n]+yesterday)
           | (?P<after2>بعد[\ \n]+غد|the[\ \n]+day[\ \n]+after[\ \n]+tomorrow)
-          | (?P<yesterday>يوم[\ \n]+امس|امس|البارحه|yesterday|last[\ \n]+night)
+          | (?P<yesterday>يوم[\ \n]+(?:ال)?امس|(?:ال)?امس|البارحه|yesterday|last[\ \n]+night)
           | (?P<tomorrow>غدا|tomorrow)
           | (?P<today>اليوم|today|tonight|this[\ \n]+morning|this[\ \n]+evening|الليله)
           | (?P<vague>قريبا|لاحقا|في[\ \n]+وقت[\ \n]+لاحق|في[\ \n]+وقت[\ \n]+قريب|خلال[\ \n]+(?:الايام|الاسابيع|الاشهر|الفتره)[\ \n]+(?:المقبله|القادمه)|soon|later[\ \n]+this[\ \n]+(?:week|month|year)|in[\ \n]+the[\ \n]+coming[\ \n]+(?:days|weeks|months))
-          | (?P<period>(?P<punit>الاسبوع|الشهر|العام|السنه)[\ \n]+(?:(?P<pnext>{next_ar})|(?P<plast>{last_ar})|(?P<pthis>الجاري|الحالي)))
+          | (?P<period>(?P<punit>الاسبوع|الشهر|العام|السنه)[\ \n]+(?:(?P<pnext>{next_ar})|(?P<plast>{last_ar})|(?P<pthis>الجاري|الجاريه|الحالي|الحاليه)))
           | (?P<enperiod>(?P<eprel>last|next|this)[\ \n]+(?P<epunit>week|month|year))
         ))(?:$|[^\p{{L}}\p{{N}}])"
     );
@@ -522,6 +522,24 @@ mod tests {
         let (found, r) = one("في شهر كانون الثاني 2017", false);
         assert_eq!(found, "شهر كانون الثاني 2017");
         assert_eq!(r, Some((d("2017-01-01"), d("2017-01-31"))));
+    }
+
+    #[test]
+    fn definite_yesterday_and_feminine_periods() {
+        // 2016-07-23 is a Saturday.
+        for text in ["بالأمس", "الأمس", "يوم الأمس"] {
+            let (found, r) = one(text, false);
+            assert_eq!(r, Some((d("2016-07-22"), d("2016-07-22"))), "{text}");
+            assert!(
+                found.ends_with("الامس") && !found.starts_with('ب'),
+                "{text}: {found}"
+            );
+        }
+        for text in ["السنة الحالية", "السنة الجارية", "العام الجاري"]
+        {
+            let (_, r) = one(text, false);
+            assert_eq!(r, Some((d("2016-01-01"), d("2016-12-31"))), "{text}");
+        }
     }
 
     #[test]
