@@ -23,6 +23,7 @@ use crate::resolve::{Mention, MentionVia, TitleMention};
 use crate::rules::{Direction, Kind, Lang, LocationMode, Profile, Rule, RuleSet};
 use crate::time::{self, TimeExpr};
 use chrono::NaiveDate;
+use std::cell::OnceCell;
 
 /// The modality of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,36 +164,41 @@ fn tokens_between(norm: &str, a: usize, b: usize) -> usize {
         .count()
 }
 
-/// Words between `a` and `b` that count as distance: not inside a title, time or place, and
-/// not a filler (honorifics, prepositions of place: صاحب السمو الملكي, في قصر سموه).
-fn gap(norm: &str, sent: &Sentence, profile: &Profile, a: usize, b: usize) -> usize {
-    gap_skipping(norm, sent, profile, a, b, &[])
+/// Whether at most `limit` words between `a` and `b` count as distance: words not inside a
+/// title, time or place (or one of the `extra` spans: the names of the participants themselves),
+/// and not fillers (honorifics, prepositions of place: صاحب السمو الملكي, في قصر سموه).
+fn gap_within(
+    sent: &Sentence,
+    profile: &Profile,
+    (a, b): (usize, usize),
+    extra: &[(usize, usize)],
+    limit: usize,
+) -> bool {
+    gap_over(sent, profile, a, b, &[sent.transparent(), extra]) <= limit
 }
 
-/// [`gap`], also skipping `extra` spans (the names of the participants themselves).
-fn gap_skipping(
-    norm: &str,
+/// The words between `a` and `b` that count as distance, with `skip` the spans that do not.
+fn gap_over(
     sent: &Sentence,
     profile: &Profile,
     a: usize,
     b: usize,
-    extra: &[(usize, usize)],
+    skip: &[&[(usize, usize)]],
 ) -> usize {
     if a >= b {
         return 0;
     }
     let mut n = 0;
     let mut at = a;
-    for w in norm[a..b].split(|c: char| c.is_whitespace()) {
+    for w in sent.norm[a..b].split(|c: char| c.is_whitespace()) {
         let start = at;
         at += w.len() + 1;
         if !w.chars().any(is_word_char) {
             continue;
         }
-        if sent
-            .transparent
+        if skip
             .iter()
-            .chain(extra)
+            .flat_map(|spans| spans.iter())
             .any(|&(s, e)| s <= start && start < e)
         {
             continue;
@@ -273,22 +279,30 @@ pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> V
 }
 
 /// Per-sentence facts shared by every trigger in it.
-struct Sentence {
+struct Sentence<'a> {
     span: (usize, usize),
+    norm: &'a str,
     actors: Vec<Actor>,
     /// Actors that were left out, with the reason (for `explain`).
     excluded: Vec<(usize, &'static str)>,
     places: Vec<(usize, bool)>, // (mention index, after a location preposition)
     topics: Vec<((usize, usize), usize)>,
-    times: Vec<TimeExpr>,
+    /// The time expressions, found when first asked for: nearly half the sentences where a
+    /// rule fires never ask (see [`Sentence::times`]).
+    times: OnceCell<Vec<TimeExpr>>,
+    /// Role titles, then places after a location preposition: what [`Sentence::transparent`]
+    /// is without the time expressions.
+    titles_and_places: Vec<(usize, usize)>,
+    /// How many of them are titles.
+    titles: usize,
     /// Spans that do not count as distance between a trigger and its participants: role
     /// titles, time expressions and places (Saudi news puts a chain of titles, a palace and a
-    /// time between استقبل, the host and the guest).
-    transparent: Vec<(usize, usize)>,
+    /// time between استقبل, the host and the guest). Made with the times.
+    transparent: OnceCell<Vec<(usize, usize)>>,
 }
 
-impl Sentence {
-    fn new(cx: &Context<'_>, profile: &Profile, span: (usize, usize)) -> Self {
+impl<'a> Sentence<'a> {
+    fn new(cx: &Context<'a>, profile: &Profile, span: (usize, usize)) -> Self {
         let (ss, se) = span;
         let norm = cx.norm;
         // Mentions are sorted by start.
@@ -432,15 +446,14 @@ impl Sentence {
                 mention: i,
             });
         }
-        let times = time::find(norm, ss, se);
-        let mut transparent: Vec<(usize, usize)> = cx
+        let mut titles_and_places: Vec<(usize, usize)> = cx
             .titles
             .iter()
             .filter(|t| t.start >= ss && t.end <= se)
             .map(|t| t.phrase)
             .collect();
-        transparent.extend(times.iter().map(|t| (t.start, t.end)));
-        transparent.extend(
+        let titles = titles_and_places.len();
+        titles_and_places.extend(
             places
                 .iter()
                 .filter(|&&(_, prep)| prep)
@@ -448,13 +461,34 @@ impl Sentence {
         );
         Sentence {
             span,
+            norm,
             actors,
             excluded,
             places,
             topics,
-            times,
-            transparent,
+            times: OnceCell::new(),
+            titles_and_places,
+            titles,
+            transparent: OnceCell::new(),
         }
+    }
+
+    /// The time expressions of the sentence.
+    fn times(&self) -> &[TimeExpr] {
+        self.times
+            .get_or_init(|| time::find(self.norm, self.span.0, self.span.1))
+    }
+
+    /// The spans that do not count as distance: role titles, time expressions, places after a
+    /// location preposition, in this order.
+    fn transparent(&self) -> &[(usize, usize)] {
+        self.transparent.get_or_init(|| {
+            let (titles, places) = self.titles_and_places.split_at(self.titles);
+            let mut all = titles.to_vec();
+            all.extend(self.times().iter().map(|t| (t.start, t.end)));
+            all.extend_from_slice(places);
+            all
+        })
     }
 }
 
@@ -652,8 +686,7 @@ fn read(
             let m = &cx.mentions[i];
             let names: Vec<(usize, usize)> =
                 sent.actors.iter().map(|a| (a.token_start, a.end)).collect();
-            m.token_start >= trig.1
-                && gap_skipping(norm, sent, profile, trig.1, m.token_start, &names) <= 6
+            m.token_start >= trig.1 && gap_within(sent, profile, (trig.1, m.token_start), &names, 6)
         })
     } else {
         None
@@ -741,7 +774,7 @@ fn read(
             .rev()
             .find(|g| {
                 group_end(g) <= trig.0
-                    && gap(norm, sent, profile, group_end(g), trig.0) <= rule.before
+                    && gap_within(sent, profile, (group_end(g), trig.0), &[], rule.before)
             })
             .filter(|g| {
                 // "قال الجبير إن ...", "said that ...": the speaker before a bare
@@ -761,7 +794,7 @@ fn read(
     let marked = rule.marker.as_ref().and_then(|mk| {
         groups.iter().find(|g| {
             let s = group_start(g);
-            if s < trig.1 || gap(norm, sent, profile, trig.1, s) > rule.marker_gap {
+            if s < trig.1 || !gap_within(sent, profile, (trig.1, s), &[], rule.marker_gap) {
                 return false;
             }
             let first = g[0];
@@ -775,7 +808,7 @@ fn read(
             // Words inside a title before the group (مع زعيمي روسيا وأوكرانيا) are skipped.
             let mut cut = s;
             while let Some(&(ts, _)) = sent
-                .transparent
+                .transparent()
                 .iter()
                 .find(|&&(ts, te)| ts < cut && te >= cut.saturating_sub(1) && te <= cut)
             {
@@ -805,7 +838,8 @@ fn read(
         let mut out = Vec::new();
         let mut from = trig.1;
         for g in groups.iter().filter(|g| group_start(g) >= trig.1) {
-            if gap(norm, sent, profile, from, group_start(g)) > rule.after || out.len() == 2 {
+            if !gap_within(sent, profile, (from, group_start(g)), &[], rule.after) || out.len() == 2
+            {
                 break;
             }
             if marked.is_some_and(|m| std::ptr::eq(m, g)) {
@@ -992,12 +1026,12 @@ fn read(
 
     // Time: the nearest expression after the trigger, else before it.
     let time = sent
-        .times
+        .times()
         .iter()
         .filter(|x| x.start >= trig.1)
         .min_by_key(|x| x.start - trig.1)
         .or_else(|| {
-            sent.times
+            sent.times()
                 .iter()
                 .filter(|x| x.end <= trig.0)
                 .max_by_key(|x| x.end)
