@@ -174,7 +174,8 @@ fn gap_within(
     extra: &[(usize, usize)],
     limit: usize,
 ) -> bool {
-    gap_over(sent, profile, a, b, &[sent.transparent(), extra]) <= limit
+    // (An empty stretch asks for no spans, and so for no times.)
+    a >= b || gap_over(sent, profile, a, b, &[sent.transparent(), extra]) <= limit
 }
 
 /// The words between `a` and `b` that count as distance, with `skip` the spans that do not.
