@@ -228,36 +228,36 @@ impl Gazetteer {
             .map(|(_, p)| p)
     }
 
+    /// What the normalised `key` stands for (nothing when it is no pattern).
+    pub fn surfaces_of(&self, key: &str) -> &[Surface] {
+        self.pattern_index
+            .get(key)
+            .map_or(&[], |&i| self.patterns[i].1.as_slice())
+    }
+
     /// True when the normalised `key` is a name or alias of entity `e`.
     pub fn names_entity(&self, key: &str, e: usize) -> bool {
-        self.pattern_index.get(key).is_some_and(|&i| {
-            self.patterns[i].1.iter().any(|s| {
-                s.target == Target::Entity(e as u32)
-                    && matches!(s.via, Via::Name | Via::Alias)
-                    && !s.lam_fused
-            })
+        self.surfaces_of(key).iter().any(|s| {
+            s.target == Target::Entity(e as u32)
+                && matches!(s.via, Via::Name | Via::Alias)
+                && !s.lam_fused
         })
     }
 
     /// True when the normalised `key` is a country's adjective (الإسباني, Spanish).
     pub fn is_country_adjective(&self, key: &str) -> bool {
-        self.pattern_index.get(key).is_some_and(|&i| {
-            self.patterns[i].1.iter().any(|s| {
-                s.via == Via::Adjective
-                    && matches!(s.target, Target::Entity(e) if self.entities[e as usize].kind == EntityType::Country)
-            })
+        self.surfaces_of(key).iter().any(|s| {
+            s.via == Via::Adjective
+                && matches!(s.target, Target::Entity(e) if self.entities[e as usize].kind == EntityType::Country)
         })
     }
 
     /// True when the normalised `key` is an adjective of entity `e` as well as a name
     /// (السعودية is Saudi Arabia and the feminine of سعودي).
     pub fn adjective_of(&self, key: &str, e: usize) -> bool {
-        self.pattern_index.get(key).is_some_and(|&i| {
-            self.patterns[i]
-                .1
-                .iter()
-                .any(|s| s.target == Target::Entity(e as u32) && s.via == Via::Adjective)
-        })
+        self.surfaces_of(key)
+            .iter()
+            .any(|s| s.target == Target::Entity(e as u32) && s.via == Via::Adjective)
     }
 
     /// The roles `person` held on `date`.

@@ -602,23 +602,19 @@ const DESCRIPTORS: &[&str] = &[
 
 /// True when `key` (normalised) is a country's name or adjective.
 fn names_a_country(g: &Gazetteer, key: &str) -> bool {
-    g.pattern_index.get(key).is_some_and(|&i| {
-        g.patterns[i].1.iter().any(|s| {
-            !s.lam_fused
-                && matches!(s.target, Target::Entity(e)
-                    if g.entities[e as usize].kind == EntityType::Country)
-        })
+    g.surfaces_of(key).iter().any(|s| {
+        !s.lam_fused
+            && matches!(s.target, Target::Entity(e)
+                if g.entities[e as usize].kind == EntityType::Country)
     })
 }
 
 /// True when `key` (normalised) is a country's or a city's name.
 fn names_a_place(g: &Gazetteer, key: &str) -> bool {
-    g.pattern_index.get(key).is_some_and(|&i| {
-        g.patterns[i].1.iter().any(|s| {
-            matches!(s.via, Via::Name | Via::Alias)
-                && matches!(s.target, Target::Entity(e)
-                    if matches!(g.entities[e as usize].kind, EntityType::Country | EntityType::City))
-        })
+    g.surfaces_of(key).iter().any(|s| {
+        matches!(s.via, Via::Name | Via::Alias)
+            && matches!(s.target, Target::Entity(e)
+                if matches!(g.entities[e as usize].kind, EntityType::Country | EntityType::City))
     })
 }
 
