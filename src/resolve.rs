@@ -755,7 +755,9 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
     if !matches!(kind, EntityType::City | EntityType::Country) {
         return None;
     }
-    if let Some(w) = word_before(norm, h.token_start) {
+    // The words on either side, asked by most of the tests below.
+    let (before, after) = (word_before(norm, h.token_start), word_after(norm, h.end));
+    if let Some(w) = before {
         // كأس كوبا أمريكا: a place name right after another one that follows the competition
         // word belongs to the same name (Copa América is neither Cuba nor the United States).
         let competition = is_head(w, COMPETITIONS)
@@ -788,7 +790,7 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
     }
     // After مطار or ميناء, or a cue such as مدينة, the nisba may agree with that word (مطار
     // عدن اليمني).
-    let head_of_construct = word_before(norm, h.token_start).is_some_and(|w| {
+    let head_of_construct = before.is_some_and(|w| {
         is_head(w, &["مطار", "ميناء"])
             || g.cues
                 .get(&EntityType::City)
@@ -797,12 +799,12 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
     // مسقط رأس "birthplace" is an idiom, not Muscat.
     if kind == EntityType::City
         && &norm[h.start..h.end] == "مسقط"
-        && word_after(norm, h.end).is_some_and(|w| w.starts_with("راس"))
+        && after.is_some_and(|w| w.starts_with("راس"))
     {
         return Some("the idiom مسقط رأس (birthplace)");
     }
     if kind == EntityType::City && !head_of_construct {
-        if let Some(w) = word_after(norm, h.end) {
+        if let Some(w) = after {
             if w.starts_with("ال") && w.ends_with('ي') && g.is_country_adjective(w) {
                 return Some("a masculine nisba follows: a club, not the city");
             }
@@ -810,7 +812,7 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
     }
     if kind == EntityType::Country {
         if let (Some(w), Target::Entity(e)) = (
-            word_after(norm, h.end),
+            after,
             g.patterns[h.pattern as usize].1[h.surface as usize].target,
         ) {
             // قطر القطري, الكويت الكويتي: a state is not qualified by its own masculine nisba;
@@ -818,8 +820,8 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
             if w.starts_with("ال") && w.ends_with('ي') && g.adjective_of(w, e as usize) {
                 return Some("its own masculine nisba follows: a club, not the country");
             }
-            let part_noun_before = h.token_start == h.start
-                && word_before(norm, h.start).is_some_and(|v| is_head(v, PART_NOUNS));
+            let part_noun_before =
+                h.token_start == h.start && before.is_some_and(|v| is_head(v, PART_NOUNS));
             if REGION_ADJECTIVES.contains(&w) && !part_noun_before {
                 return Some("a region adjective follows: a region, not the country");
             }
