@@ -174,21 +174,11 @@ fn gap_within(
     extra: &[(usize, usize)],
     limit: usize,
 ) -> bool {
-    // (An empty stretch asks for no spans, and so for no times.)
-    a >= b || gap_over(sent, profile, a, b, &[sent.transparent(), extra]) <= limit
-}
-
-/// The words between `a` and `b` that count as distance, with `skip` the spans that do not.
-fn gap_over(
-    sent: &Sentence,
-    profile: &Profile,
-    a: usize,
-    b: usize,
-    skip: &[&[(usize, usize)]],
-) -> usize {
+    // An empty stretch asks for no spans, and so for no time expressions.
     if a >= b {
-        return 0;
+        return true;
     }
+    let skip = sent.transparent();
     let mut n = 0;
     let mut at = a;
     for w in sent.norm[a..b].split(|c: char| c.is_whitespace()) {
@@ -199,7 +189,7 @@ fn gap_over(
         }
         if skip
             .iter()
-            .flat_map(|spans| spans.iter())
+            .chain(extra)
             .any(|&(s, e)| s <= start && start < e)
         {
             continue;
@@ -210,7 +200,7 @@ fn gap_over(
         }
         n += 1;
     }
-    n
+    n <= limit
 }
 
 /// An actor candidate: a mention standing for an entity (capitals already turned into states).
@@ -291,11 +281,10 @@ struct Sentence<'a> {
     /// The time expressions, found when first asked for: nearly half the sentences where a
     /// rule fires never ask (see [`Sentence::times`]).
     times: OnceCell<Vec<TimeExpr>>,
-    /// Role titles, then places after a location preposition: what [`Sentence::transparent`]
-    /// is without the time expressions.
-    titles_and_places: Vec<(usize, usize)>,
-    /// How many of them are titles.
-    titles: usize,
+    /// The role titles of the sentence, and its places after a location preposition: what
+    /// [`Sentence::transparent`] is without the time expressions.
+    title_spans: Vec<(usize, usize)>,
+    place_spans: Vec<(usize, usize)>,
     /// Spans that do not count as distance between a trigger and its participants: role
     /// titles, time expressions and places (Saudi news puts a chain of titles, a palace and a
     /// time between استقبل, the host and the guest). Made with the times.
@@ -383,7 +372,6 @@ impl<'a> Sentence<'a> {
         let mut excluded = Vec::new();
         for &i in &in_sentence {
             let m = &cx.mentions[i];
-            let e = &cx.g.entities[m.entity];
             if contained(i) {
                 // A country that gives an unresolved title its country is an actor; any other
                 // mention inside a larger one is part of it.
@@ -431,7 +419,6 @@ impl<'a> Sentence<'a> {
                     }
                 }
             }
-            let _ = e;
             // Actors do not overlap (the slot filling reads the text between them): one whose
             // span, stretched back to its actor noun, reaches into the actor before it gives way
             // (his Russian counterpart السوري: "counterpart" belongs to the counterpart).
@@ -447,19 +434,17 @@ impl<'a> Sentence<'a> {
                 mention: i,
             });
         }
-        let mut titles_and_places: Vec<(usize, usize)> = cx
+        let title_spans = cx
             .titles
             .iter()
             .filter(|t| t.start >= ss && t.end <= se)
             .map(|t| t.phrase)
             .collect();
-        let titles = titles_and_places.len();
-        titles_and_places.extend(
-            places
-                .iter()
-                .filter(|&&(_, prep)| prep)
-                .map(|&(i, _)| (cx.mentions[i].token_start, cx.mentions[i].end)),
-        );
+        let place_spans = places
+            .iter()
+            .filter(|&&(_, prep)| prep)
+            .map(|&(i, _)| (cx.mentions[i].token_start, cx.mentions[i].end))
+            .collect();
         Sentence {
             span,
             norm,
@@ -468,8 +453,8 @@ impl<'a> Sentence<'a> {
             places,
             topics,
             times: OnceCell::new(),
-            titles_and_places,
-            titles,
+            title_spans,
+            place_spans,
             transparent: OnceCell::new(),
         }
     }
@@ -484,10 +469,10 @@ impl<'a> Sentence<'a> {
     /// location preposition, in this order.
     fn transparent(&self) -> &[(usize, usize)] {
         self.transparent.get_or_init(|| {
-            let (titles, places) = self.titles_and_places.split_at(self.titles);
-            let mut all = titles.to_vec();
-            all.extend(self.times().iter().map(|t| (t.start, t.end)));
-            all.extend_from_slice(places);
+            let times = self.times().iter().map(|t| (t.start, t.end));
+            let mut all = self.title_spans.clone();
+            all.extend(times);
+            all.extend_from_slice(&self.place_spans);
             all
         })
     }
