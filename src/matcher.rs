@@ -49,19 +49,19 @@ enum Automaton {
 /// common word that begins a few names of several words (في, علي), and fail the second.
 struct TrieIndex {
     trie: crawdad::Trie,
-    first_words: FirstWords,
-    two_words: FirstWords,
+    first_words: StartFilter,
+    two_words: StartFilter,
 }
 
-/// A set of words as one bit per hash (a Bloom filter with one hash function): a word in the
-/// set always finds its bit; a word not in it finds a set bit now and then (one in forty here)
-/// and is then walked in the trie for nothing. 2^20 bits (128 KB) stay in the cache where a
-/// hash set of the words themselves does not.
-struct FirstWords {
+/// A set of name beginnings (first words, first two words) as one bit per hash (a Bloom filter
+/// with one hash function): a string in the set always finds its bit; one not in it finds a set
+/// bit now and then (one in forty for the first words) and is then walked in the trie for
+/// nothing. 2^20 bits (128 KB) stay in the cache where a hash set of the strings does not.
+struct StartFilter {
     bits: Box<[u64]>,
 }
 
-impl FirstWords {
+impl StartFilter {
     const BITS: u32 = 20;
 
     fn new<'a>(words: impl Iterator<Item = &'a str>) -> Self {
@@ -256,8 +256,8 @@ impl Matcher {
                 let mut records: Vec<(&str, u32)> =
                     keys().enumerate().map(|(i, k)| (k, i as u32)).collect();
                 records.sort_unstable();
-                let first_words = FirstWords::new(keys().map(first_word));
-                let two_words = FirstWords::new(keys().map(two_words));
+                let first_words = StartFilter::new(keys().map(first_word));
+                let two_words = StartFilter::new(keys().map(two_words));
                 crawdad::Trie::from_records(records).ok().map(|trie| {
                     Automaton::Trie(std::sync::Arc::new(TrieIndex {
                         trie,
@@ -533,7 +533,7 @@ mod tests {
     #[test]
     fn first_words_keep_every_word_and_few_others() {
         let words: Vec<String> = (0..25_000).map(|i| format!("name{i}")).collect();
-        let f = FirstWords::new(words.iter().map(String::as_str));
+        let f = StartFilter::new(words.iter().map(String::as_str));
         assert!(words.iter().all(|w| f.may_contain(w)));
         let others = (0..10_000)
             .filter(|i| f.may_contain(&format!("word{i}")))

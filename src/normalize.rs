@@ -177,7 +177,7 @@ pub fn normalize(text: &str) -> Normalized {
         // Fast path: a character of U+0600..U+067F (two bytes, D8 or D9 lead) that becomes an
         // Arabic letter or nothing: most of an Arabic text. The table says which, once for all.
         if b & 0xFE == 0xD8 && i + 1 < bytes.len() {
-            let mut c = fast[(usize::from(b & 1) << 6) | usize::from(bytes[i + 1] & 0x3F)];
+            let mut c = fast_char(fast, b, bytes[i + 1]);
             if c > DELETE {
                 out.flush_space();
                 if !out.prev_word {
@@ -199,8 +199,7 @@ pub fn normalize(text: &str) -> Normalized {
                         // path would have it, without leaving the run.
                         if b == b' ' && b2 & 0xFE == 0xD8 {
                             if let Some(&b3) = bytes.get(i + 2) {
-                                let next =
-                                    fast[(usize::from(b2 & 1) << 6) | usize::from(b3 & 0x3F)];
+                                let next = fast_char(fast, b2, b3);
                                 if next > DELETE {
                                     out.end_word();
                                     out.text.push(' ');
@@ -213,7 +212,7 @@ pub fn normalize(text: &str) -> Normalized {
                         }
                         break;
                     }
-                    c = fast[(usize::from(b & 1) << 6) | usize::from(b2 & 0x3F)];
+                    c = fast_char(fast, b, b2);
                     if c <= DELETE {
                         break;
                     }
@@ -427,6 +426,13 @@ static ARABIC_FAST: std::sync::LazyLock<[char; 128]> = std::sync::LazyLock::new(
     }
     table
 });
+
+/// [`ARABIC_FAST`]'s entry for the character of U+0600..U+067F written with the lead byte
+/// `lead` (D8 or D9) and the continuation byte `trail`.
+#[inline(always)]
+fn fast_char(fast: &[char; 128], lead: u8, trail: u8) -> char {
+    fast[(usize::from(lead & 1) << 6) | usize::from(trail & 0x3F)]
+}
 
 /// Characters deleted outright: Arabic diacritics and Quranic marks, tatweel, format controls.
 fn is_deleted(c: char) -> bool {
