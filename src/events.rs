@@ -199,8 +199,12 @@ fn gap_within(
             continue;
         }
         n += 1;
+        // Past the limit: the rest of the stretch cannot bring the count back under it.
+        if n > limit {
+            return false;
+        }
     }
-    n <= limit
+    true
 }
 
 /// An actor candidate: a mention standing for an entity (capitals already turned into states).
