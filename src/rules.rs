@@ -482,14 +482,27 @@ impl Bounded {
         let mut out = Vec::new();
         let mut at = 0;
         while at <= hay.len() {
-            let Some(c) = re.captures_at(hay, at) else {
+            let Some(whole) = re.find_at(hay, at) else {
                 break;
             };
-            let Some(m) = c.name(WORD) else { break };
-            out.push((m.start(), m.end()));
+            // Inside the text, each boundary is one character on either side of the word
+            // (`^` and `$` cannot match there): the word needs no capture search. At either
+            // end of the text only the capture search tells which alternative matched.
+            let (start, end) = if whole.start() > 0 && whole.end() < hay.len() {
+                let m = whole.as_str();
+                let first = m.chars().next().map_or(0, char::len_utf8);
+                let last = m.chars().next_back().map_or(0, char::len_utf8);
+                (whole.start() + first, whole.end() - last)
+            } else {
+                match re.captures_at(hay, at).and_then(|c| c.name(WORD)) {
+                    Some(m) => (m.start(), m.end()),
+                    None => break,
+                }
+            };
+            out.push((start, end));
             // Continue at the end of the word, so that its trailing separator can open the next.
-            at = if m.end() > at {
-                m.end()
+            at = if end > at {
+                end
             } else {
                 at + hay[at..].chars().next().map_or(1, char::len_utf8)
             };

@@ -201,6 +201,30 @@ proptest! {
     }
 
     #[test]
+    fn whole_word_matches_are_those_of_the_capture_search(t in text()) {
+        // `find_all` reads the word off the whole match inside a text and asks the capture
+        // group only at its ends; the reference asks the group every time. Patterns that may
+        // begin or end with a separator themselves are where the two could part.
+        let n = normalize(&t);
+        let norm = n.as_str();
+        let mut all: Vec<majlis::rules::Bounded> = bounded_patterns().into_iter().cloned().collect();
+        for p in [r"\.?التقى", r"met with\.?", r"،|زار", r" ?visited ?", r"U\.S\."] {
+            all.push(majlis::rules::Bounded::new(p).unwrap());
+        }
+        for b in &all {
+            let re = b.exact();
+            let mut expected = Vec::new();
+            let mut at = 0;
+            while at <= norm.len() {
+                let Some(w) = re.captures_at(norm, at).and_then(|c| c.get(1)) else { break };
+                expected.push((w.start(), w.end()));
+                at = if w.end() > at { w.end() } else { at + norm[at..].chars().next().map_or(1, char::len_utf8) };
+            }
+            prop_assert_eq!(b.find_all(norm), expected, "{}", b.as_str());
+        }
+    }
+
+    #[test]
     fn sentences_from_the_noted_breaks_are_the_scanned_ones(t in text()) {
         let n = normalize(&t);
         prop_assert_eq!(
