@@ -492,6 +492,16 @@ impl<'a> CharIndex<'a> {
     }
 
     fn at(&mut self, byte: usize) -> usize {
+        // Offsets asked in order (mentions by start) count on from the last checkpoint.
+        if let Some(&(b0, c0)) = self.checkpoints.last() {
+            if b0 <= byte {
+                let c = c0 + self.text[b0..byte].chars().count();
+                if b0 < byte {
+                    self.checkpoints.push((byte, c));
+                }
+                return c;
+            }
+        }
         let i = self.checkpoints.partition_point(|&(b, _)| b <= byte);
         let (b0, c0) = self.checkpoints[i.saturating_sub(1)];
         let c = c0 + self.text[b0..byte].chars().count();
