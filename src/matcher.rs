@@ -67,22 +67,22 @@ impl StartFilter {
     fn new<'a>(words: impl Iterator<Item = &'a str>) -> Self {
         let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
         for w in words {
-            let h = Self::hash(w);
+            let h = Self::hash(w.as_bytes());
             bits[h >> 6] |= 1 << (h & 63);
         }
         Self { bits }
     }
 
     #[inline]
-    fn hash(word: &str) -> usize {
+    fn hash(word: &[u8]) -> usize {
         use std::hash::Hasher;
         let mut h = rustc_hash::FxHasher::default();
-        h.write(word.as_bytes());
+        h.write(word);
         (h.finish() >> (64 - Self::BITS)) as usize
     }
 
     #[inline]
-    fn may_contain(&self, word: &str) -> bool {
+    fn may_contain(&self, word: &[u8]) -> bool {
         let h = Self::hash(word);
         self.bits[h >> 6] >> (h & 63) & 1 == 1
     }
@@ -339,13 +339,14 @@ impl Matcher {
             two_words: pairs,
         } = &**trie;
         let (starts, ends) = (n.token_starts(), n.word_ends());
+        let bytes = norm.as_bytes();
         // `k`: the token `s` is in; `word_end`: the end of its run of word characters from `s`.
+        // No name begins with the word at `s`: nothing to walk. Asked before the call below,
+        // which most words never make. (Hashed as bytes: the offsets are character boundaries
+        // already, and a `str` slice would check them again.)
+        let begins_a_name = |s: usize, word_end: usize| first_words.may_contain(&bytes[s..word_end]);
         let mut lookup = |k: usize, token_start: usize, s: usize, word_end: usize| {
-            // No name begins with this word: nothing to walk.
-            let first = &norm[s..word_end];
-            if !first_words.may_contain(first) {
-                return;
-            }
+            let first = &bytes[s..word_end];
             // Nor with this word and the next, unless the word is a name itself. The next word
             // is that of the next token that begins with one: every word starts a token.
             if !pairs.may_contain(first) {
@@ -353,7 +354,7 @@ impl Matcher {
                 let Some(j) = next else {
                     return;
                 };
-                if !pairs.may_contain(&norm[s..ends[j] as usize]) {
+                if !pairs.may_contain(&bytes[s..ends[j] as usize]) {
                     return;
                 }
             }
@@ -370,13 +371,15 @@ impl Matcher {
         let initials: &[[u8; 2]] = &PROCLITIC_INITIALS;
         for (k, (&at, &word_end)) in starts.iter().zip(ends).enumerate() {
             let (at, word_end) = (at as usize, word_end as usize);
-            lookup(k, at, at, word_end);
+            if begins_a_name(at, word_end) {
+                lookup(k, at, at, word_end);
+            }
             let rest = &norm.as_bytes()[at..word_end];
             // Only a token that begins with a proclitic's first letter is tried behind one.
             if rest.len() >= 2 && initials.contains(&[rest[0], rest[1]]) {
                 let head = Proclitic::head(rest);
                 for p in prefixes {
-                    if p.begins(head, rest) {
+                    if p.begins(head, rest) && begins_a_name(at + p.len, word_end) {
                         lookup(k, at, at + p.len, word_end);
                     }
                 }
@@ -534,9 +537,9 @@ mod tests {
     fn first_words_keep_every_word_and_few_others() {
         let words: Vec<String> = (0..25_000).map(|i| format!("name{i}")).collect();
         let f = StartFilter::new(words.iter().map(String::as_str));
-        assert!(words.iter().all(|w| f.may_contain(w)));
+        assert!(words.iter().all(|w| f.may_contain(w.as_bytes())));
         let others = (0..10_000)
-            .filter(|i| f.may_contain(&format!("word{i}")))
+            .filter(|i| f.may_contain(format!("word{i}").as_bytes()))
             .count();
         assert!(others < 500, "{others} of 10000 pass");
         assert_eq!(first_word("جون كيري"), "جون");
