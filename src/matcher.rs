@@ -344,7 +344,8 @@ impl Matcher {
         // No name begins with the word at `s`: nothing to walk. Asked before the call below,
         // which most words never make. (Hashed as bytes: the offsets are character boundaries
         // already, and a `str` slice would check them again.)
-        let begins_a_name = |s: usize, word_end: usize| first_words.may_contain(&bytes[s..word_end]);
+        let begins_a_name =
+            |s: usize, word_end: usize| first_words.may_contain(&bytes[s..word_end]);
         let mut lookup = |k: usize, token_start: usize, s: usize, word_end: usize| {
             let first = &bytes[s..word_end];
             // Nor with this word and the next, unless the word is a name itself. The next word
