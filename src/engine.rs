@@ -330,6 +330,9 @@ impl Engine {
         let mut order: Vec<usize> = Vec::new();
         let mut by_entity: Vec<Vec<MentionRecord>> = Vec::new();
         let mut slot: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        // (entity slot, span) of the mentions kept: one span is one mention of an entity. A set,
+        // not a search of the entity's list, which made a long document quadratic.
+        let mut kept: rustc_hash::FxHashSet<(usize, usize, usize)> = Default::default();
         let mut mentions: Vec<&resolve::Mention> = a.mentions.mentions.iter().collect();
         mentions.sort_by_key(|m| (m.start, m.end));
         for m in mentions {
@@ -339,10 +342,10 @@ impl Engine {
                 by_entity.push(Vec::new());
                 by_entity.len() - 1
             });
-            let list = &mut by_entity[at];
-            if list.iter().any(|x| x.span == [s, e]) {
+            if !kept.insert((at, s, e)) {
                 continue;
             }
+            let list = &mut by_entity[at];
             list.push(MentionRecord {
                 text: text[s..e].to_string(),
                 span: [s, e],
