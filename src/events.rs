@@ -127,7 +127,7 @@ pub struct Context<'a> {
     pub sentences: &'a [(usize, usize)],
     /// Mentions, sorted by start.
     pub mentions: &'a [Mention],
-    /// Titles.
+    /// Titles, in text order (by start, as resolution gives them).
     pub titles: &'a [TitleMention],
     /// Document date.
     pub date: Option<NaiveDate>,
@@ -220,6 +220,7 @@ struct Actor {
 /// Runs every rule over the document.
 pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::new();
+    let titles_at: OnceCell<TitlesAt> = OnceCell::new();
     // Mentions are sorted by start: walk them along with the sentences.
     let mut first_mention = 0;
     for &(ss, se) in cx.sentences {
@@ -246,7 +247,8 @@ pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> V
         let Some(profile) = cx.rules.profiles.get(&lang) else {
             continue;
         };
-        let sent = Sentence::new(cx, profile, (ss, se));
+        let titles = titles_at.get_or_init(|| TitlesAt::new(cx.titles));
+        let sent = Sentence::new(cx, profile, titles, (ss, se));
         for ri in fired {
             let rule = &cx.rules.rules[ri];
             for (ms, me) in rule.trigger.find_all(text) {
@@ -296,7 +298,7 @@ struct Sentence<'a> {
 }
 
 impl<'a> Sentence<'a> {
-    fn new(cx: &Context<'a>, profile: &Profile, span: (usize, usize)) -> Self {
+    fn new(cx: &Context<'a>, profile: &Profile, titles: &TitlesAt, span: (usize, usize)) -> Self {
         let (ss, se) = span;
         let norm = cx.norm;
         // Mentions are sorted by start.
@@ -382,7 +384,7 @@ impl<'a> Sentence<'a> {
                 excluded.push((i, "inside a larger mention"));
                 continue;
             }
-            if serves_the_title_holder(cx, m) {
+            if serves_the_title_holder(cx, titles, m) {
                 // نائب المستشارة الألمانية أنجيلا ميركل: the deputy acts, not Merkel.
                 excluded.push((i, "named as the one whose deputy, aide or envoy acts"));
                 continue;
@@ -438,10 +440,12 @@ impl<'a> Sentence<'a> {
                 mention: i,
             });
         }
-        let title_spans = cx
-            .titles
+        // Titles come in text order: those of the sentence are a run of them.
+        let first_title = cx.titles.partition_point(|t| t.start < ss);
+        let title_spans = cx.titles[first_title..]
             .iter()
-            .filter(|t| t.start >= ss && t.end <= se)
+            .take_while(|t| t.start < se)
+            .filter(|t| t.end <= se)
             .map(|t| t.phrase)
             .collect();
         let place_spans = places
@@ -509,11 +513,12 @@ const SERVES: &[&str] = &[
 /// True when person mention `m` is a role title preceded by one of [`SERVES`], or the name in
 /// apposition to such a title when that person holds the role on the document's date (نائب
 /// رئيس الوزراء سيغمار غابريال names the deputy himself: Gabriel was never chancellor).
-fn serves_the_title_holder(cx: &Context<'_>, m: &Mention) -> bool {
+fn serves_the_title_holder(cx: &Context<'_>, titles: &TitlesAt, m: &Mention) -> bool {
     if cx.g.entities[m.entity].kind != EntityType::Person {
         return false;
     }
-    cx.titles.iter().any(|t| {
+    titles.near(cx.norm, m).any(|i| {
+        let t = &cx.titles[i];
         let is_title = m.via == MentionVia::Role && (t.start == m.start || t.phrase.0 == m.start);
         let holds = |d: NaiveDate| {
             let role = &cx.g.titles[t.title as usize].role;
@@ -532,6 +537,52 @@ fn serves_the_title_holder(cx: &Context<'_>, m: &Mention) -> bool {
                 .next()
                 .is_some_and(|w| SERVES.contains(&w))
     })
+}
+
+/// A document's titles by where the title or its phrase begins and by where its phrase ends:
+/// a mention asks only for the titles it can be or stand in apposition to, not for all of them
+/// (a long document named hundreds of titles for each of hundreds of mentions).
+struct TitlesAt {
+    /// Title indices by `start` and by `phrase.0`.
+    by_start: rustc_hash::FxHashMap<usize, Vec<usize>>,
+    /// Title indices by `phrase.1`.
+    by_phrase_end: rustc_hash::FxHashMap<usize, Vec<usize>>,
+}
+
+impl TitlesAt {
+    fn new(titles: &[TitleMention]) -> Self {
+        let mut by_start: rustc_hash::FxHashMap<usize, Vec<usize>> = Default::default();
+        let mut by_phrase_end: rustc_hash::FxHashMap<usize, Vec<usize>> = Default::default();
+        for (i, t) in titles.iter().enumerate() {
+            by_start.entry(t.start).or_default().push(i);
+            if t.phrase.0 != t.start {
+                by_start.entry(t.phrase.0).or_default().push(i);
+            }
+            by_phrase_end.entry(t.phrase.1).or_default().push(i);
+        }
+        Self {
+            by_start,
+            by_phrase_end,
+        }
+    }
+
+    /// Every title that `m` can be (one beginning where `m` begins) or follow in apposition
+    /// (one whose phrase ends at `m`'s token or before the white space in front of it).
+    fn near<'s>(&'s self, norm: &'s str, m: &Mention) -> impl Iterator<Item = usize> + 's {
+        let own = if m.via == MentionVia::Role {
+            self.by_start.get(&m.start)
+        } else {
+            None
+        };
+        let token_start = m.token_start;
+        let before = &norm[..token_start];
+        let space = before.len() - before.trim_end().len();
+        let ends = (0..=space)
+            .map(move |k| token_start - k)
+            .filter(move |&p| norm.is_char_boundary(p))
+            .filter_map(move |p| self.by_phrase_end.get(&p));
+        own.into_iter().chain(ends).flatten().copied()
+    }
 }
 
 /// True when mention `i` is an organisation joined by ل (or التابع لـ) to an organisation
@@ -1156,6 +1207,16 @@ fn specificity(subtype: Option<&str>) -> u8 {
 }
 
 /// Merges accounts of the same event.
+/// Whether event `o` is told in `sentence`. Its accounts are sorted by trigger, and a trigger
+/// lies in its sentence: only the accounts with a trigger there are looked at.
+fn told_in(o: &Event, sentence: (usize, usize)) -> bool {
+    let from = o.accounts.partition_point(|a| a.trigger.0 < sentence.0);
+    let to = o.accounts.partition_point(|a| a.trigger.0 < sentence.1);
+    o.accounts[from..to.max(from)]
+        .iter()
+        .any(|a| a.sentence == sentence)
+}
+
 fn merge(events: Vec<Event>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     for ev in events {
@@ -1163,11 +1224,7 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
             if o.kind != ev.kind || !same_set(&o.participants, &ev.participants) {
                 return false;
             }
-            let same_sentence = o
-                .accounts
-                .iter()
-                .any(|a| a.sentence == ev.accounts[0].sentence);
-            if same_sentence {
+            if told_in(o, ev.accounts[0].sentence) {
                 return true;
             }
             let loc_ok = o.location.is_none() || ev.location.is_none() || o.location == ev.location;
@@ -1187,10 +1244,7 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
                 let specific = |e: &Event| e.location.is_some() as u8 + time_of(e).is_some() as u8;
                 // The more specific account, or a second reading of the same sentence, tells
                 // the modality.
-                let same_sentence = o
-                    .accounts
-                    .iter()
-                    .any(|a| a.sentence == ev.accounts[0].sentence);
+                let same_sentence = told_in(o, ev.accounts[0].sentence);
                 if specific(&ev) > specific(o)
                     || (same_sentence && o.modality == Modality::Occurred)
                 {
@@ -1210,9 +1264,13 @@ fn merge(events: Vec<Event>) -> Vec<Event> {
                     o.rule = ev.rule;
                 }
                 o.confidence = o.confidence.max(ev.confidence);
-                o.accounts.extend(ev.accounts);
-                o.accounts.sort_by_key(|a| a.trigger);
-                o.accounts.dedup_by_key(|a| a.trigger);
+                // Accounts stay sorted by trigger, one per trigger (the first told); they come
+                // in text order, so each new one nearly always goes last.
+                for a in ev.accounts {
+                    if let Err(at) = o.accounts.binary_search_by_key(&a.trigger, |x| x.trigger) {
+                        o.accounts.insert(at, a);
+                    }
+                }
             }
             None => out.push(ev),
         }
