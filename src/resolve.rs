@@ -111,7 +111,7 @@ pub struct TitleMention {
 pub struct Mentions {
     /// Entity mentions (including resolved titles), sorted by start.
     pub mentions: Vec<Mention>,
-    /// Every title selected in the text.
+    /// Every title selected in the text, in text order (titles never overlap).
     pub titles: Vec<TitleMention>,
     /// Hits dropped because the document did not support them, with the reason (for `explain`).
     pub dropped: Vec<(Hit, &'static str)>,
@@ -255,19 +255,23 @@ pub fn resolve(
     // name that starts inside a title's words and goes on with a country only is left out, so
     // the title and its country resolve to the holder. (رئيس البرلمان العربي keeps the Arab
     // Parliament: العربي names no country, and the body gives the title its code.)
-    let title_spans: Vec<(usize, usize)> = candidates
+    // By end: a name asks only for the titles that end inside it.
+    let mut title_spans: Vec<(usize, usize)> = candidates
         .iter()
         .filter(|h| matches!(surface(h).target, Target::Title(_)))
-        .map(|h| (h.token_start, h.end))
+        .map(|h| (h.end, h.token_start))
         .collect();
+    title_spans.sort_unstable();
     candidates.retain(|h| {
+        let ending_inside = || {
+            let from = title_spans.partition_point(|&(te, _)| te <= h.token_start);
+            let to = title_spans.partition_point(|&(te, _)| te < h.end);
+            &title_spans[from..to.max(from)]
+        };
         let inside = matches!(surface(h).target, Target::Entity(_))
-            && title_spans.iter().any(|&(ts, te)| {
-                ts < h.token_start
-                    && h.token_start < te
-                    && te < h.end
-                    && names_a_country(g, norm[te..h.end].trim())
-            });
+            && ending_inside()
+                .iter()
+                .any(|&(te, ts)| ts < h.token_start && names_a_country(g, norm[te..h.end].trim()));
         if inside {
             dropped.push((**h, "starts inside a role title and ends after it"));
         }
@@ -308,17 +312,23 @@ pub fn resolve(
             h.token_start,
         )
     };
-    let ends: Vec<(usize, usize)> = candidates
+    // By end, then start: the names ending at a place, the earliest-starting first.
+    let mut ends: Vec<(usize, usize)> = candidates
         .iter()
         .filter(|h| {
             let s = surface(h);
             matches!(s.target, Target::Entity(_)) && s.via != Via::Adjective
         })
-        .map(|h| (h.token_start, h.end))
+        .map(|h| (h.end, h.token_start))
         .collect();
+    ends.sort_unstable();
     candidates.retain(|h| {
         let end = name_end(h);
-        let rival = end < h.end && ends.iter().any(|&(ts, te)| ts < h.token_start && te == end);
+        let rival = end < h.end && {
+            let first = ends.partition_point(|&(te, _)| te < end);
+            ends.get(first)
+                .is_some_and(|&(te, ts)| te == end && ts < h.token_start)
+        };
         if rival {
             dropped.push((**h, "its name ends a longer name that starts before it"));
         }
@@ -332,17 +342,12 @@ pub fn resolve(
         .map(|(i, &h)| (rank(h), i, h))
         .collect();
     ranked.sort_unstable_by_key(|&(k, i, _)| (k, i));
-    // The spans taken, by start (they never overlap, so their ends are in order too).
-    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut taken = Taken::for_count(ranked.len());
     let mut selected: Vec<&Hit> = Vec::new();
     for h in ranked.into_iter().map(|(_, _, h)| h) {
-        // The last span that starts before this one ends must end before it starts.
-        let i = taken.partition_point(|&(s, _)| s < h.end);
-        if i > 0 && taken[i - 1].1 > h.token_start {
-            continue;
+        if taken.take(h.token_start, h.end) {
+            selected.push(h);
         }
-        taken.insert(i, (h.token_start, h.end));
-        selected.push(h);
     }
     selected.sort_by_key(|h| (h.token_start, h.end));
 
@@ -940,6 +945,164 @@ fn code_of(g: &Gazetteer, e: usize) -> Option<String> {
     }
 }
 
+/// The spans taken, by start (they never overlap, so their ends are in order too): a sorted
+/// vector when they are few, a B-tree when they are many (inserting into the middle of a long
+/// vector made a long document quadratic).
+enum Taken {
+    Few(Vec<(usize, usize)>),
+    Many(std::collections::BTreeMap<usize, usize>),
+}
+
+impl Taken {
+    /// For at most `n` spans.
+    fn for_count(n: usize) -> Self {
+        if n <= 1024 {
+            Self::Few(Vec::new())
+        } else {
+            Self::Many(Default::default())
+        }
+    }
+
+    /// Takes the span unless it overlaps one taken: the last span that starts before this one
+    /// ends must end by the time it starts.
+    fn take(&mut self, start: usize, end: usize) -> bool {
+        match self {
+            Self::Few(spans) => {
+                let i = spans.partition_point(|&(s, _)| s < end);
+                if i > 0 && spans[i - 1].1 > start {
+                    return false;
+                }
+                spans.insert(i, (start, end));
+            }
+            Self::Many(spans) => {
+                if spans
+                    .range(..end)
+                    .next_back()
+                    .is_some_and(|(_, &e)| e > start)
+                {
+                    return false;
+                }
+                spans.insert(start, end);
+            }
+        }
+        true
+    }
+}
+
+/// The mention right after a place and the one right before it (nothing but white space, or
+/// `'s`, between), as a search of every mention in order would find them (the first after, the
+/// last before), looking only near the place. The mentions resolution found are sorted by start;
+/// the role mentions added behind them while titles resolve are indexed by token start and end.
+struct Neighbours {
+    /// How many mentions, from the first, are sorted by start (none, should they not be, or
+    /// should a mention not run token start ≤ start ≤ end: then every one is indexed).
+    sorted: usize,
+    /// The longest proclitic (start − token start) and the longest mention among the sorted.
+    max_lead: usize,
+    max_len: usize,
+    /// Mentions indexed so far.
+    indexed: usize,
+    /// Mentions outside the sorted ones (indices) by token start and by end.
+    added_by_start: std::collections::BTreeMap<usize, Vec<usize>>,
+    added_by_end: std::collections::BTreeMap<usize, Vec<usize>>,
+}
+
+impl Neighbours {
+    fn new(mentions: &[Mention]) -> Self {
+        let ordered = mentions.is_sorted_by_key(|m| m.start)
+            && mentions
+                .iter()
+                .all(|m| m.token_start <= m.start && m.start <= m.end);
+        let sorted = if ordered { mentions.len() } else { 0 };
+        let mut near = Self {
+            sorted,
+            max_lead: mentions[..sorted]
+                .iter()
+                .map(|m| m.start - m.token_start)
+                .max()
+                .unwrap_or(0),
+            max_len: mentions[..sorted]
+                .iter()
+                .map(|m| m.end - m.start)
+                .max()
+                .unwrap_or(0),
+            indexed: sorted,
+            added_by_start: Default::default(),
+            added_by_end: Default::default(),
+        };
+        near.added(mentions);
+        near
+    }
+
+    /// Indexes the mentions added since the last call.
+    fn added(&mut self, mentions: &[Mention]) {
+        for (i, m) in mentions.iter().enumerate().skip(self.indexed) {
+            self.added_by_start
+                .entry(m.token_start)
+                .or_default()
+                .push(i);
+            self.added_by_end.entry(m.end).or_default().push(i);
+        }
+        self.indexed = mentions.len();
+    }
+
+    /// The first mention (in `mentions` order) whose token starts right after `at`.
+    fn next(&self, norm: &str, at: usize, mentions: &[Mention]) -> Option<Mention> {
+        let fits = |m: &Mention| m.token_start >= at && adjacent(norm, at, m.token_start);
+        // What may stand between: white space, ' and s; a mention starts by the end of it.
+        let limit = at
+            + norm[at..]
+                .find(|c: char| !(c.is_whitespace() || c == '\'' || c == 's'))
+                .unwrap_or(norm.len() - at);
+        let sorted = &mentions[..self.sorted];
+        // Sorted by start, and no token starts before its mention.
+        let from = sorted.partition_point(|m| m.start < at);
+        for m in &sorted[from..] {
+            if m.start > limit + self.max_lead {
+                break;
+            }
+            if fits(m) {
+                return Some(*m);
+            }
+        }
+        self.added_by_start
+            .range(at..=limit)
+            .flat_map(|(_, v)| v.iter().copied())
+            .filter(|&i| fits(&mentions[i]))
+            .min()
+            .map(|i| mentions[i])
+    }
+
+    /// The last mention (in `mentions` order) that ends right before `at`.
+    fn prev(&self, norm: &str, at: usize, mentions: &[Mention]) -> Option<Mention> {
+        let fits = |m: &Mention| m.end <= at && adjacent(norm, m.end, at);
+        let low = norm[..at]
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '\'' || c == 's')
+            .len();
+        let added = self
+            .added_by_end
+            .range(low..=at)
+            .flat_map(|(_, v)| v.iter().copied())
+            .filter(|&i| fits(&mentions[i]))
+            .max();
+        if let Some(i) = added {
+            return Some(mentions[i]);
+        }
+        // A mention that starts after `at` ends after it too.
+        let sorted = &mentions[..self.sorted];
+        let to = sorted.partition_point(|m| m.start <= at);
+        for m in sorted[..to].iter().rev() {
+            if m.start + self.max_len < low {
+                break;
+            }
+            if fits(m) {
+                return Some(*m);
+            }
+        }
+        None
+    }
+}
+
 fn resolve_titles(
     g: &Gazetteer,
     norm: &str,
@@ -951,25 +1114,15 @@ fn resolve_titles(
     let sentence_of = |at: usize| sentence_index(sentences, at).unwrap_or(usize::MAX);
     // (person, role, role country) for counterparts, in text order.
     let mut last_roles: Vec<(usize, usize, String, String)> = Vec::new();
+    let mut near = Neighbours::new(mentions);
     for t in titles.iter_mut() {
         let role = g.titles[t.title as usize].role.clone();
         let arabic = crate::gazetteer::is_arabic(&norm[t.start..t.end]);
         let mut phrase = (t.start, t.end);
         let mut country: Option<String> = None;
         let mut explicit: Option<usize> = None;
-        let next = |at: usize, mentions: &Vec<Mention>| {
-            mentions
-                .iter()
-                .find(|m| m.token_start >= at && adjacent(norm, at, m.token_start))
-                .copied()
-        };
-        let prev = |at: usize, mentions: &Vec<Mention>| {
-            mentions
-                .iter()
-                .rev()
-                .find(|m| m.end <= at && adjacent(norm, m.end, at))
-                .copied()
-        };
+        let next = |at: usize, mentions: &Vec<Mention>| near.next(norm, at, mentions);
+        let prev = |at: usize, mentions: &Vec<Mention>| near.prev(norm, at, mentions);
         // The country of the role.
         if arabic {
             if let Some(m) = next(t.end, mentions) {
@@ -1065,6 +1218,7 @@ fn resolve_titles(
                 title: Some(t.title),
                 role_country: None,
             });
+            near.added(mentions);
             let effective_role = if role == "counterpart" {
                 last_roles.last().map(|r| r.2.clone()).unwrap_or_default()
             } else {

@@ -332,3 +332,42 @@ fn an_adjective_stretched_to_its_actor_noun_does_not_overlap_the_actor_before_it
         .collect();
     assert_eq!(pairs, [["john-kerry", "sergey-lavrov"]]);
 }
+
+#[test]
+fn a_long_document_reads_as_its_parts_do() {
+    // One report repeated: every entity is named as many times over, and the events are the
+    // same ones told as many times. Long enough that resolution keeps its spans in a tree and
+    // finds the words next to titles through its index of added mentions.
+    let one = "التقى وزير الخارجية الأمريكي جون كيري نظيره الروسي سيرغي لافروف في جنيف. ";
+    let n = 1500;
+    let date = chrono::NaiveDate::from_ymd_opt(2016, 7, 23).unwrap();
+    let short = engine()
+        .extract(&Document::new("one", one).with_date(date))
+        .unwrap();
+    let long_text = one.repeat(n);
+    let long = engine()
+        .extract(&Document::new("long", &long_text).with_date(date))
+        .unwrap();
+    let counts = |r: &majlis::Record| -> Vec<(String, usize)> {
+        let mut v: Vec<_> = r
+            .entities
+            .iter()
+            .map(|e| (e.id.clone(), e.mentions.len()))
+            .collect();
+        v.sort();
+        v
+    };
+    let expected: Vec<_> = counts(&short)
+        .into_iter()
+        .map(|(id, k)| (id, k * n))
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(counts(&long), expected);
+    assert_eq!(long.events.len(), short.events.len());
+    assert!(!short.events.is_empty());
+    for (l, s) in long.events.iter().zip(&short.events) {
+        assert_eq!(l.kind, s.kind);
+        assert_eq!(l.participants, s.participants);
+        assert_eq!(l.evidence.len(), s.evidence.len() * n);
+    }
+}
