@@ -404,6 +404,11 @@ pub fn resolve(
             .collect();
         country_hits.sort_by_key(|h| h.token_start);
     }
+    // (entity, start) of every mention so far, for the test below.
+    let mut named_at: HashSet<(usize, usize)> = HashSet::default();
+    if !orgs.is_empty() {
+        named_at.extend(mentions.iter().map(|m| (m.entity, m.start)));
+    }
     for (os, oe) in orgs {
         let first = country_hits.partition_point(|h| h.token_start < os);
         for &h in country_hits[first..]
@@ -419,7 +424,7 @@ pub fn resolve(
                 && h.token_start >= os
                 && h.end <= oe
                 && (h.token_start, h.end) != (os, oe)
-                && !mentions.iter().any(|m| m.entity == e && m.start == h.start)
+                && named_at.insert((e, h.start))
             {
                 mentions.push(Mention {
                     entity: e,
@@ -441,19 +446,33 @@ pub fn resolve(
     // الأمن التابع للأمم المتحدة, الجمعية العامة للأمم المتحدة): two mentions, as with a title
     // (الأمين العام للأمم المتحدة). The first keeps its identity and ends before التابع or ل.
     let mut parents: Vec<Mention> = Vec::new();
+    // Hits by end, in their order, made at the first organisation.
+    let mut ending_at: Option<rustc_hash::FxHashMap<usize, Vec<&Hit>>> = None;
     for m in mentions
         .iter_mut()
         .filter(|m| g.entities[m.entity].kind == EntityType::Organisation)
     {
-        let parent = hits.iter().find(|h| {
-            let s = surface(h);
-            h.end == m.end
-                && h.token_start > m.token_start
-                && matches!(s.target, Target::Entity(e) if e as usize != m.entity
+        let ending_at = ending_at.get_or_insert_with(|| {
+            let mut by_end: rustc_hash::FxHashMap<usize, Vec<&Hit>> = Default::default();
+            for h in hits {
+                by_end.entry(h.end).or_default().push(h);
+            }
+            by_end
+        });
+        let parent = ending_at
+            .get(&m.end)
+            .into_iter()
+            .flatten()
+            .copied()
+            .find(|h| {
+                let s = surface(h);
+                h.end == m.end
+                    && h.token_start > m.token_start
+                    && matches!(s.target, Target::Entity(e) if e as usize != m.entity
                     && g.entities[e as usize].kind == EntityType::Organisation
                     && matches!(s.via, Via::Name | Via::Alias))
-                && (s.lam_fused || norm[h.token_start..h.start].ends_with('ل'))
-        });
+                    && (s.lam_fused || norm[h.token_start..h.start].ends_with('ل'))
+            });
         let Some(h) = parent else {
             continue;
         };
