@@ -495,20 +495,19 @@ impl<'a> CharIndex<'a> {
     }
 
     fn at(&mut self, byte: usize) -> usize {
-        // Offsets asked in order (mentions by start) count on from the last checkpoint.
-        if let Some(&(b0, c0)) = self.checkpoints.last() {
-            if b0 <= byte {
-                let c = c0 + self.text[b0..byte].chars().count();
-                if b0 < byte {
-                    self.checkpoints.push((byte, c));
-                }
-                return c;
-            }
-        }
-        let i = self.checkpoints.partition_point(|&(b, _)| b <= byte);
-        let (b0, c0) = self.checkpoints[i.saturating_sub(1)];
+        // Offsets asked in order (mentions by start) count on from the last checkpoint and
+        // become the next one; an earlier offset counts from the nearest checkpoint before it.
+        let last = self.checkpoints.len() - 1;
+        let i = if self.checkpoints[last].0 <= byte {
+            last
+        } else {
+            self.checkpoints
+                .partition_point(|&(b, _)| b <= byte)
+                .saturating_sub(1)
+        };
+        let (b0, c0) = self.checkpoints[i];
         let c = c0 + self.text[b0..byte].chars().count();
-        if i == self.checkpoints.len() {
+        if i == last && b0 < byte {
             self.checkpoints.push((byte, c));
         }
         c

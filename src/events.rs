@@ -1206,17 +1206,15 @@ fn specificity(subtype: Option<&str>) -> u8 {
     }
 }
 
-/// Merges accounts of the same event.
 /// Whether event `o` is told in `sentence`. Its accounts are sorted by trigger, and a trigger
 /// lies in its sentence: only the accounts with a trigger there are looked at.
 fn told_in(o: &Event, sentence: (usize, usize)) -> bool {
     let from = o.accounts.partition_point(|a| a.trigger.0 < sentence.0);
     let to = o.accounts.partition_point(|a| a.trigger.0 < sentence.1);
-    o.accounts[from..to.max(from)]
-        .iter()
-        .any(|a| a.sentence == sentence)
+    o.accounts[from..to].iter().any(|a| a.sentence == sentence)
 }
 
+/// Merges accounts of the same event.
 fn merge(events: Vec<Event>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     for ev in events {

@@ -375,7 +375,7 @@ impl Matcher {
             if begins_a_name(at, word_end) {
                 lookup(k, at, at, word_end);
             }
-            let rest = &norm.as_bytes()[at..word_end];
+            let rest = &bytes[at..word_end];
             // Only a token that begins with a proclitic's first letter is tried behind one.
             if rest.len() >= 2 && initials.contains(&[rest[0], rest[1]]) {
                 let head = Proclitic::head(rest);

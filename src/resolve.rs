@@ -466,8 +466,7 @@ pub fn resolve(
             .copied()
             .find(|h| {
                 let s = surface(h);
-                h.end == m.end
-                    && h.token_start > m.token_start
+                h.token_start > m.token_start
                     && matches!(s.target, Target::Entity(e) if e as usize != m.entity
                     && g.entities[e as usize].kind == EntityType::Organisation
                     && matches!(s.via, Via::Name | Via::Alias))
@@ -946,6 +945,11 @@ fn cue_before(g: &Gazetteer, norm: &str, at: usize, kind: EntityType) -> bool {
     })
 }
 
+/// The characters [`adjacent`] lets stand between two places: white space, and those of `'s`.
+fn may_stand_between(c: char) -> bool {
+    c.is_whitespace() || c == '\'' || c == 's'
+}
+
 /// Only white space (or an English possessive) lies between `a` and `b`.
 fn adjacent(norm: &str, a: usize, b: usize) -> bool {
     if a > b {
@@ -1071,7 +1075,7 @@ impl Neighbours {
         // What may stand between: white space, ' and s; a mention starts by the end of it.
         let limit = at
             + norm[at..]
-                .find(|c: char| !(c.is_whitespace() || c == '\'' || c == 's'))
+                .find(|c: char| !may_stand_between(c))
                 .unwrap_or(norm.len() - at);
         let sorted = &mentions[..self.sorted];
         // Sorted by start, and no token starts before its mention.
@@ -1095,9 +1099,7 @@ impl Neighbours {
     /// The last mention (in `mentions` order) that ends right before `at`.
     fn prev(&self, norm: &str, at: usize, mentions: &[Mention]) -> Option<Mention> {
         let fits = |m: &Mention| m.end <= at && adjacent(norm, m.end, at);
-        let low = norm[..at]
-            .trim_end_matches(|c: char| c.is_whitespace() || c == '\'' || c == 's')
-            .len();
+        let low = norm[..at].trim_end_matches(may_stand_between).len();
         let added = self
             .added_by_end
             .range(low..=at)
