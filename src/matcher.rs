@@ -67,25 +67,69 @@ impl StartFilter {
     fn new<'a>(words: impl Iterator<Item = &'a str>) -> Self {
         let mut bits = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
         for w in words {
-            let h = Self::hash(w.as_bytes());
+            let h = Self::hash(w.as_bytes(), 0, w.len());
             bits[h >> 6] |= 1 << (h & 63);
         }
         Self { bits }
     }
 
+    /// The hash of `text[s..e]`, from its first and last eight bytes (all of it up to sixteen
+    /// bytes, eight Arabic letters) and its length; the same whatever surrounds it. Both are
+    /// read without a loop or a branch on the length, which words of four or five letters
+    /// would make unpredictable.
     #[inline]
-    fn hash(word: &[u8]) -> usize {
-        use std::hash::Hasher;
-        let mut h = rustc_hash::FxHasher::default();
-        h.write(word);
-        (h.finish() >> (64 - Self::BITS)) as usize
+    fn hash(text: &[u8], s: usize, e: usize) -> usize {
+        let m = u128::from(first_bytes(text, s, e) ^ 0x243f_6a88_85a3_08d3)
+            * u128::from(last_bytes(text, s, e) ^ 0x1319_8a2e_0370_7344 ^ (e - s) as u64);
+        let h = ((m as u64) ^ ((m >> 64) as u64)).wrapping_mul(0xf135_7aea_2e62_a9c5);
+        (h >> (64 - Self::BITS)) as usize
     }
 
     #[inline]
-    fn may_contain(&self, word: &[u8]) -> bool {
-        let h = Self::hash(word);
+    fn may_contain(&self, text: &[u8], s: usize, e: usize) -> bool {
+        let h = Self::hash(text, s, e);
         self.bits[h >> 6] >> (h & 63) & 1 == 1
     }
+}
+
+/// The first eight bytes of `text[s..e]` (all of it when shorter, zeros after its end) as a
+/// little-endian word: one unaligned load and a mask where the text has eight bytes from `s`.
+#[inline]
+fn first_bytes(text: &[u8], s: usize, e: usize) -> u64 {
+    let n = (e - s).min(8);
+    let word = match text.get(s..s + 8) {
+        Some(b) => le_word(b),
+        None => {
+            let mut w = [0u8; 8];
+            w[..n].copy_from_slice(&text[s..s + n]);
+            u64::from_le_bytes(w)
+        }
+    };
+    word & u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0)
+}
+
+/// The last eight bytes of `text[s..e]` (all of it when shorter, zeros before its start) as a
+/// little-endian word: the word's last byte is the word's high byte.
+#[inline]
+fn last_bytes(text: &[u8], s: usize, e: usize) -> u64 {
+    let n = (e - s).min(8);
+    let word = match e.checked_sub(8).and_then(|b| text.get(b..e)) {
+        Some(b) => le_word(b),
+        None => {
+            let mut w = [0u8; 8];
+            w[8 - n..].copy_from_slice(&text[e - n..e]);
+            u64::from_le_bytes(w)
+        }
+    };
+    word & u64::MAX.checked_shl(64 - 8 * n as u32).unwrap_or(0)
+}
+
+/// Eight bytes as a little-endian word.
+#[inline(always)]
+fn le_word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(b);
+    u64::from_le_bytes(w)
 }
 
 /// The first word of a name: its characters up to the first one that is not part of a word.
@@ -185,17 +229,8 @@ struct Proclitic {
 }
 
 impl Proclitic {
-    /// The first eight bytes of `word` (zeros after its end) as a little-endian word: every
-    /// proclitic is shorter.
-    #[inline]
-    fn head(word: &[u8]) -> u64 {
-        let mut head = [0u8; 8];
-        let n = word.len().min(8);
-        head[..n].copy_from_slice(&word[..n]);
-        u64::from_le_bytes(head)
-    }
-
-    /// Whether `word`, whose [`head`](Self::head) is `head`, begins with this proclitic.
+    /// Whether `word`, whose first eight bytes ([`first_bytes`]) are `head`, begins with this
+    /// proclitic (every proclitic is shorter).
     #[inline]
     fn begins(&self, head: u64, word: &[u8]) -> bool {
         head & self.mask == self.bytes && self.len <= word.len()
@@ -344,18 +379,16 @@ impl Matcher {
         // No name begins with the word at `s`: nothing to walk. Asked before the call below,
         // which most words never make. (Hashed as bytes: the offsets are character boundaries
         // already, and a `str` slice would check them again.)
-        let begins_a_name =
-            |s: usize, word_end: usize| first_words.may_contain(&bytes[s..word_end]);
+        let begins_a_name = |s: usize, word_end: usize| first_words.may_contain(bytes, s, word_end);
         let mut lookup = |k: usize, token_start: usize, s: usize, word_end: usize| {
-            let first = &bytes[s..word_end];
             // Nor with this word and the next, unless the word is a name itself. The next word
             // is that of the next token that begins with one: every word starts a token.
-            if !pairs.may_contain(first) {
+            if !pairs.may_contain(bytes, s, word_end) {
                 let next = (k + 1..starts.len()).find(|&j| ends[j] > starts[j]);
                 let Some(j) = next else {
                     return;
                 };
-                if !pairs.may_contain(&bytes[s..ends[j] as usize]) {
+                if !pairs.may_contain(bytes, s, ends[j] as usize) {
                     return;
                 }
             }
@@ -378,7 +411,7 @@ impl Matcher {
             let rest = &bytes[at..word_end];
             // Only a token that begins with a proclitic's first letter is tried behind one.
             if rest.len() >= 2 && initials.contains(&[rest[0], rest[1]]) {
-                let head = Proclitic::head(rest);
+                let head = first_bytes(bytes, at, word_end);
                 for p in prefixes {
                     if p.begins(head, rest) && begins_a_name(at + p.len, word_end) {
                         lookup(k, at, at + p.len, word_end);
@@ -538,9 +571,14 @@ mod tests {
     fn first_words_keep_every_word_and_few_others() {
         let words: Vec<String> = (0..25_000).map(|i| format!("name{i}")).collect();
         let f = StartFilter::new(words.iter().map(String::as_str));
-        assert!(words.iter().all(|w| f.may_contain(w.as_bytes())));
+        assert!(words
+            .iter()
+            .all(|w| f.may_contain(w.as_bytes(), 0, w.len())));
         let others = (0..10_000)
-            .filter(|i| f.may_contain(format!("word{i}").as_bytes()))
+            .filter(|i| {
+                let w = format!("word{i}");
+                f.may_contain(w.as_bytes(), 0, w.len())
+            })
             .count();
         assert!(others < 500, "{others} of 10000 pass");
         assert_eq!(first_word("جون كيري"), "جون");
@@ -575,13 +613,65 @@ mod tests {
             "ولبنان",
             "abc",
         ] {
-            let head = Proclitic::head(word.as_bytes());
-            for (p, text) in PROCLITICS.iter().zip(ANY_PREFIX.iter()) {
-                assert!(text.len() <= 8, "{text}");
-                let fits = p.begins(head, word.as_bytes());
-                assert_eq!(fits, word.starts_with(text), "{word} {text}");
+            // Alone, and inside a longer text, as the lookups read it.
+            let inside = format!("في {word} قال");
+            for (t, s) in [(word.to_string(), 0), (inside, "في ".len())] {
+                let head = first_bytes(t.as_bytes(), s, s + word.len());
+                for (p, text) in PROCLITICS.iter().zip(ANY_PREFIX.iter()) {
+                    assert!(text.len() <= 8, "{text}");
+                    let fits = p.begins(head, word.as_bytes());
+                    assert_eq!(fits, word.starts_with(text), "{word} {text}");
+                }
             }
         }
+    }
+
+    /// A word's hash is the same alone (as the filters are built) and inside any text (as
+    /// they are asked), whatever its length and wherever it stands.
+    #[test]
+    fn a_word_hashes_the_same_alone_and_in_a_text() {
+        let words = [
+            "",
+            "a",
+            "في",
+            "قال",
+            "كيري",
+            "لافروف",
+            "الخارجية",
+            "والمتحدة",
+            "الاستراتيجيات",
+            "جون كيري",
+            "علي عبد الله صالح",
+            "u.s.",
+        ];
+        for w in words {
+            let alone = StartFilter::hash(w.as_bytes(), 0, w.len());
+            for (before, after) in [
+                ("", ""),
+                ("x", ""),
+                ("", "y"),
+                ("في ", " قال"),
+                ("ووو", "ههههههههه"),
+            ] {
+                let t = format!("{before}{w}{after}");
+                let s = before.len();
+                assert_eq!(
+                    StartFilter::hash(t.as_bytes(), s, s + w.len()),
+                    alone,
+                    "{t}"
+                );
+                assert_eq!(
+                    first_bytes(t.as_bytes(), s, s + w.len()),
+                    first_bytes(w.as_bytes(), 0, w.len())
+                );
+            }
+        }
+        // Words that differ only in a byte the hash reads differ (a test of reading, not of
+        // collisions: these few do not collide).
+        let h = |w: &str| StartFilter::hash(w.as_bytes(), 0, w.len());
+        assert_ne!(h("كيري"), h("كيرى"));
+        assert_ne!(h("الخارجية"), h("الخارجيه"));
+        assert_ne!(h("اب"), h("اب "));
     }
 
     #[test]
