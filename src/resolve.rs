@@ -135,7 +135,8 @@ fn type_rank(t: EntityType) -> u8 {
     }
 }
 
-/// Turns hits into mentions.
+/// Turns hits into mentions. `hits` are in the order [`Matcher::hits`](crate::matcher::Matcher::hits)
+/// gives them: by end, then start.
 pub fn resolve(
     g: &Gazetteer,
     norm: &str,
@@ -446,24 +447,15 @@ pub fn resolve(
     // الأمن التابع للأمم المتحدة, الجمعية العامة للأمم المتحدة): two mentions, as with a title
     // (الأمين العام للأمم المتحدة). The first keeps its identity and ends before التابع or ل.
     let mut parents: Vec<Mention> = Vec::new();
-    // Hits by end, in their order, made at the first organisation.
-    let mut ending_at: Option<rustc_hash::FxHashMap<usize, Vec<&Hit>>> = None;
     for m in mentions
         .iter_mut()
         .filter(|m| g.entities[m.entity].kind == EntityType::Organisation)
     {
-        let ending_at = ending_at.get_or_insert_with(|| {
-            let mut by_end: rustc_hash::FxHashMap<usize, Vec<&Hit>> = Default::default();
-            for h in hits {
-                by_end.entry(h.end).or_default().push(h);
-            }
-            by_end
-        });
-        let parent = ending_at
-            .get(&m.end)
-            .into_iter()
-            .flatten()
-            .copied()
+        // The hits that end where it ends, in their order: hits come sorted by end.
+        let from = hits.partition_point(|h| h.end < m.end);
+        let to = from + hits[from..].partition_point(|h| h.end == m.end);
+        let parent = hits[from..to]
+            .iter()
             .find(|h| {
                 let s = surface(h);
                 h.token_start > m.token_start
