@@ -330,9 +330,11 @@ impl Engine {
         let mut order: Vec<usize> = Vec::new();
         let mut by_entity: Vec<Vec<MentionRecord>> = Vec::new();
         let mut slot: rustc_hash::FxHashMap<usize, usize> = Default::default();
-        // (entity slot, span) of the mentions kept: one span is one mention of an entity. A set,
-        // not a search of the entity's list, which made a long document quadratic.
-        let mut kept: rustc_hash::FxHashSet<(usize, usize, usize)> = Default::default();
+        // One span is one mention of an entity. Original starts grow with normalised ones, so
+        // the mentions that start at one place follow each other: (entity slot, end) of those
+        // kept at the current start, not a search of the entity's list (which made a long
+        // document quadratic).
+        let (mut run_start, mut kept) = (usize::MAX, Vec::<(usize, usize)>::new());
         let mut mentions: Vec<&resolve::Mention> = a.mentions.mentions.iter().collect();
         mentions.sort_by_key(|m| (m.start, m.end));
         for m in mentions {
@@ -342,9 +344,14 @@ impl Engine {
                 by_entity.push(Vec::new());
                 by_entity.len() - 1
             });
-            if !kept.insert((at, s, e)) {
+            if s != run_start {
+                run_start = s;
+                kept.clear();
+            }
+            if kept.contains(&(at, e)) {
                 continue;
             }
+            kept.push((at, e));
             let list = &mut by_entity[at];
             list.push(MentionRecord {
                 text: text[s..e].to_string(),

@@ -51,6 +51,8 @@ struct TrieIndex {
     trie: crawdad::Trie,
     first_words: StartFilter,
     two_words: StartFilter,
+    /// The byte length of each pattern: the trie counts characters.
+    lens: Box<[u32]>,
 }
 
 /// A set of name beginnings (first words, first two words) as one bit per hash (a Bloom filter
@@ -293,11 +295,13 @@ impl Matcher {
                 records.sort_unstable();
                 let first_words = StartFilter::new(keys().map(first_word));
                 let two_words = StartFilter::new(keys().map(two_words));
+                let lens = keys().map(|k| k.len() as u32).collect();
                 crawdad::Trie::from_records(records).ok().map(|trie| {
                     Automaton::Trie(std::sync::Arc::new(TrieIndex {
                         trie,
                         first_words,
                         two_words,
+                        lens,
                     }))
                 })
             }
@@ -372,6 +376,7 @@ impl Matcher {
             trie,
             first_words,
             two_words: pairs,
+            lens,
         } = &**trie;
         let (starts, ends) = (n.token_starts(), n.word_ends());
         let bytes = norm.as_bytes();
@@ -392,11 +397,8 @@ impl Matcher {
                     return;
                 }
             }
-            let rest = &norm[s..];
-            for (p, n) in trie.common_prefix_search(rest.chars()) {
-                // `n` counts characters; names are rare enough to count their bytes again.
-                let len = rest.char_indices().nth(n).map_or(rest.len(), |(b, _)| b);
-                f(p as usize, token_start, s, s + len);
+            for (p, _) in trie.common_prefix_search(norm[s..].chars()) {
+                f(p as usize, token_start, s, s + lens[p as usize] as usize);
             }
         };
         // A name starts after a character that is not part of a word: at a token start, or at
