@@ -278,8 +278,11 @@ fn process(engine: &Engine, source: &str, n: usize, line: &Result<Vec<u8>, usize
         date,
         text: body,
     };
-    match engine.extract(&d) {
-        Ok(rec) => {
+    match engine.analyse(&d, false) {
+        Ok(a) => {
+            // The record borrows what it can from the line, the analysis and the engine: it is
+            // only written out.
+            let rec = engine.record_as::<std::borrow::Cow<str>>(&d, &a);
             let (ev, en) = (rec.events.len(), rec.entities.len());
             // Records run to about half the size of their input line: one allocation, as a rule.
             let mut buf = Vec::with_capacity(bytes.len() / 2 + 256);

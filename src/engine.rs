@@ -321,6 +321,29 @@ impl Engine {
 
     /// Serialisable record of an analysis.
     pub fn record(&self, doc: &Document<'_>, a: &Analysis) -> Record {
+        self.record_as(doc, a)
+    }
+
+    /// [`record`](Self::record) with strings of type `S`: `String` to keep the record, or
+    /// `Cow<str>` to write it out without copying what it can borrow from the document, the
+    /// analysis and the engine. The JSON is the same.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// let engine = majlis::EngineBuilder::new().build()?;
+    /// let doc = majlis::Document::new("d1", "التقى كيري لافروف في جنيف.");
+    /// let a = engine.analyse(&doc, false)?;
+    /// let borrowed: majlis::Record<Cow<str>> = engine.record_as(&doc, &a);
+    /// assert_eq!(
+    ///     serde_json::to_string(&borrowed)?,
+    ///     serde_json::to_string(&engine.record(&doc, &a))?
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record_as<'a, S>(&'a self, doc: &Document<'a>, a: &'a Analysis) -> Record<S>
+    where
+        S: From<&'a str> + From<String>,
+    {
         let g = &self.g;
         let text = doc.text;
         let span = |s: usize, e: usize| a.normalized.original_span(text, s, e);
@@ -328,7 +351,7 @@ impl Engine {
 
         // Entities in order of first mention.
         let mut order: Vec<usize> = Vec::new();
-        let mut by_entity: Vec<Vec<MentionRecord>> = Vec::new();
+        let mut by_entity: Vec<Vec<MentionRecord<S>>> = Vec::new();
         let mut slot: rustc_hash::FxHashMap<usize, usize> = Default::default();
         // One span is one mention of an entity. Original starts grow with normalised ones, so
         // the mentions that start at one place follow each other: (entity slot, end) of those
@@ -354,10 +377,10 @@ impl Engine {
             kept.push((at, e));
             let list = &mut by_entity[at];
             list.push(MentionRecord {
-                text: text[s..e].to_string(),
+                text: S::from(&text[s..e]),
                 span: [s, e],
                 char_span: [chars.at(s), chars.at(e)],
-                via: m.via.as_str().to_string(),
+                via: S::from(m.via.as_str()),
             });
         }
         let entities = order
@@ -366,11 +389,11 @@ impl Engine {
             .map(|(&i, mentions)| {
                 let e = &g.entities[i];
                 EntityRecord {
-                    id: e.id.clone(),
-                    kind: e.kind.as_str().to_string(),
-                    name: e.name.clone(),
-                    country: e.dyad_code().map(str::to_string),
-                    wikidata: e.wikidata.clone(),
+                    id: S::from(e.id.as_str()),
+                    kind: S::from(e.kind.as_str()),
+                    name: S::from(e.name.as_str()),
+                    country: e.dyad_code().map(S::from),
+                    wikidata: e.wikidata.as_deref().map(S::from),
                     mentions,
                 }
             })
@@ -379,10 +402,10 @@ impl Engine {
         let participant = |i: usize| {
             let e = &g.entities[i];
             Participant {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                kind: e.kind.as_str().to_string(),
-                country: acts_for(g, i, doc.date).map(str::to_string),
+                id: S::from(e.id.as_str()),
+                name: S::from(e.name.as_str()),
+                kind: S::from(e.kind.as_str()),
+                country: acts_for(g, i, doc.date).map(S::from),
             }
         };
         let events = a
@@ -400,23 +423,22 @@ impl Engine {
                     _ => Some("meet"),
                 };
                 EventRecord {
-                    id: format!("{}/e{}", doc.id, n + 1),
-                    kind: ev.kind.as_str().to_string(),
-                    subtype: ev.subtype.clone(),
-                    cameo: if planned {
-                        rule.cameo_planned.clone()
+                    id: S::from(format!("{}/e{}", doc.id, n + 1)),
+                    kind: S::from(ev.kind.as_str()),
+                    subtype: ev.subtype.as_deref().map(S::from),
+                    cameo: S::from(if planned {
+                        rule.cameo_planned.as_str()
                     } else {
-                        rule.cameo.clone()
-                    },
+                        rule.cameo.as_str()
+                    }),
                     plover: Plover {
-                        event: match ev.kind {
+                        event: S::from(match ev.kind {
                             Kind::Meeting => "CONSULT",
                             Kind::Agreement => "AGREE",
-                        }
-                        .to_string(),
-                        mode: mode.map(str::to_string),
+                        }),
+                        mode: mode.map(S::from),
                         context: if planned {
-                            vec!["future".into()]
+                            vec![S::from("future")]
                         } else {
                             vec![]
                         },
@@ -426,19 +448,22 @@ impl Engine {
                     time: ev.time.as_ref().map(|(x, r)| {
                         let (s, e) = span(x.start, x.end);
                         TimeRecord {
-                            text: text[s..e].to_string(),
-                            start: r.map(|r| r.0.to_string()),
-                            end: r.map(|r| r.1.to_string()),
+                            text: S::from(&text[s..e]),
+                            start: r.map(|r| S::from(r.0.to_string())),
+                            end: r.map(|r| S::from(r.1.to_string())),
                         }
                     }),
                     topic: ev.topic.as_ref().map(|((s, e), ents)| {
                         let (s, e) = span(*s, *e);
                         Topic {
-                            text: text[s..e].to_string(),
-                            entities: ents.iter().map(|&i| g.entities[i].id.clone()).collect(),
+                            text: S::from(&text[s..e]),
+                            entities: ents
+                                .iter()
+                                .map(|&i| S::from(g.entities[i].id.as_str()))
+                                .collect(),
                         }
                     }),
-                    modality: ev.modality.as_str().to_string(),
+                    modality: S::from(ev.modality.as_str()),
                     evidence: ev
                         .accounts
                         .iter()
@@ -449,11 +474,11 @@ impl Engine {
                             Evidence {
                                 sentence: [ss, se],
                                 trigger: Trigger {
-                                    text: text[ts..te].to_string(),
+                                    text: S::from(&text[ts..te]),
                                     span: [ts, te],
                                 },
-                                rule: r.id.clone(),
-                                source: r.source.clone(),
+                                rule: S::from(r.id.as_str()),
+                                source: S::from(r.source.as_str()),
                             }
                         })
                         .collect(),
@@ -462,8 +487,8 @@ impl Engine {
             })
             .collect();
         Record {
-            id: doc.id.to_string(),
-            date: doc.date.map(|d| d.to_string()),
+            id: S::from(doc.id),
+            date: doc.date.map(|d| S::from(d.to_string())),
             entities,
             events,
         }
