@@ -115,6 +115,42 @@ pub struct CandidateTrace {
     pub reason: String,
 }
 
+/// What [`read`] notes about one trigger for `explain`: the trace when one is asked for, and
+/// nothing otherwise (a batch builds no strings that nobody reads). Each note is made only when
+/// it is kept.
+struct Notes(Option<TriggerTrace>);
+
+impl Notes {
+    fn candidate(
+        &mut self,
+        entity: &str,
+        text: &str,
+        accepted: bool,
+        reason: impl FnOnce() -> String,
+    ) {
+        if let Some(t) = &mut self.0 {
+            t.candidates.push(CandidateTrace {
+                entity: entity.to_string(),
+                text: text.to_string(),
+                accepted,
+                reason: reason(),
+            });
+        }
+    }
+
+    fn outcome(&mut self, outcome: impl FnOnce() -> String) {
+        if let Some(t) = &mut self.0 {
+            t.outcome = outcome();
+        }
+    }
+
+    fn modality(&mut self, modality: impl FnOnce() -> String) {
+        if let Some(t) = &mut self.0 {
+            t.modality = modality();
+        }
+    }
+}
+
 /// Everything the rules need about a document.
 pub struct Context<'a> {
     /// Gazetteer.
@@ -253,7 +289,7 @@ pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> V
             let rule = &cx.rules.rules[ri];
             for (ms, me) in rule.trigger.find_all(text) {
                 let trig = (ss + ms, ss + me);
-                let mut t = TriggerTrace {
+                let mut t = Notes(trace.is_some().then(|| TriggerTrace {
                     rule: rule.id.clone(),
                     source: rule.source.clone(),
                     trigger: text[ms..me].to_string(),
@@ -261,12 +297,12 @@ pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> V
                     candidates: Vec::new(),
                     modality: String::new(),
                     outcome: String::new(),
-                };
+                }));
                 if let Some(ev) = read(cx, &sent, profile, ri, rule, trig, &mut t) {
-                    t.outcome = "event".into();
+                    t.outcome(|| "event".into());
                     events.push(ev);
                 }
-                if let Some(tr) = trace.as_deref_mut() {
+                if let (Some(tr), Some(t)) = (trace.as_deref_mut(), t.0) {
                     tr.push(t);
                 }
             }
@@ -695,7 +731,7 @@ fn read(
     ri: usize,
     rule: &Rule,
     trig: (usize, usize),
-    t: &mut TriggerTrace,
+    t: &mut Notes,
 ) -> Option<Event> {
     let norm = cx.norm;
     let g = cx.g;
@@ -703,21 +739,23 @@ fn read(
     if let Some(req) = &rule.requires {
         let window_end = next_tokens_end(norm, trig.1, se, rule.requires_within);
         if !req.is_match(&norm[trig.1..window_end]) {
-            t.outcome = format!(
-                "`requires` found nothing within {} tokens after the trigger",
-                rule.requires_within
-            );
+            t.outcome(|| {
+                format!(
+                    "`requires` found nothing within {} tokens after the trigger",
+                    rule.requires_within
+                )
+            });
             return None;
         }
     }
     for &(i, why) in &sent.excluded {
         let m = &cx.mentions[i];
-        t.candidates.push(CandidateTrace {
-            entity: g.entities[m.entity].id.clone(),
-            text: norm[m.start..m.end].to_string(),
-            accepted: false,
-            reason: why.into(),
-        });
+        t.candidate(
+            &g.entities[m.entity].id,
+            &norm[m.start..m.end],
+            false,
+            || why.into(),
+        );
     }
     // Actors usable by this rule; capitals become their state where allowed.
     let visited = if rule.location == LocationMode::Visited {
@@ -735,25 +773,18 @@ fn read(
     let mut actors: Vec<Actor> = Vec::new();
     for a in &sent.actors {
         let e = &g.entities[a.entity];
-        let text = norm[a.start..a.end].to_string();
-        let mut reject = |reason: String| {
-            t.candidates.push(CandidateTrace {
-                entity: e.id.clone(),
-                text: text.clone(),
-                accepted: false,
-                reason,
-            })
-        };
+        let mut reject =
+            |reason: &dyn Fn() -> String| t.candidate(&e.id, &norm[a.start..a.end], false, reason);
         if a.start < trig.1 && a.end > trig.0 {
-            reject("overlaps the trigger".into());
+            reject(&|| "overlaps the trigger".into());
             continue;
         }
         if !e.actor {
-            reject("not an actor (media outlet or sports club)".into());
+            reject(&|| "not an actor (media outlet or sports club)".into());
             continue;
         }
         if Some(a.mention) == visited {
-            reject("the place visited".into());
+            reject(&|| "the place visited".into());
             continue;
         }
         let mut entity = a.entity;
@@ -766,16 +797,16 @@ fn read(
             match capital_of {
                 Some(c) if rule.capitals => entity = g.index[&c.id],
                 Some(_) => {
-                    reject("capital, but this rule does not let capitals act".into());
+                    reject(&|| "capital, but this rule does not let capitals act".into());
                     continue;
                 }
                 None => {
-                    reject("city".into());
+                    reject(&|| "city".into());
                     continue;
                 }
             }
         } else if !rule.types.contains(&e.kind) {
-            reject(format!("type {} not allowed by the rule", e.kind));
+            reject(&|| format!("type {} not allowed by the rule", e.kind));
             continue;
         }
         actors.push(Actor { entity, ..*a });
@@ -902,14 +933,14 @@ fn read(
     };
     let ids = |g: &Vec<Actor>| g.iter().map(|a| a.entity).collect::<Vec<_>>();
     let mut participants: Vec<usize>;
-    let note_accept = |g: &Vec<Actor>, slot: &str, t: &mut TriggerTrace| {
+    let note_accept = |g: &Vec<Actor>, slot: &str, t: &mut Notes| {
         for a in g {
-            t.candidates.push(CandidateTrace {
-                entity: cx.g.entities[a.entity].id.clone(),
-                text: norm[a.start..a.end].to_string(),
-                accepted: true,
-                reason: slot.into(),
-            });
+            t.candidate(
+                &cx.g.entities[a.entity].id,
+                &norm[a.start..a.end],
+                true,
+                || slot.into(),
+            );
         }
     };
     match rule.direction {
@@ -934,7 +965,7 @@ fn read(
                         .any(|w| w == "كلا" || w == "both")
                 });
             if object_only {
-                t.outcome = "the group after the trigger is its object (كلا من, both), and there is no subject".into();
+                t.outcome(|| "the group after the trigger is its object (كلا من, both), and there is no subject".into());
                 return None;
             }
             if rule.partner_after {
@@ -970,14 +1001,14 @@ fn read(
                 }
             });
             let Some(h) = host else {
-                t.outcome = "no place visited after the trigger".into();
+                t.outcome(|| "no place visited after the trigger".into());
                 return None;
             };
             // A visit inside one's own country is no diplomatic visit (وصل الملك إلى جدة).
             let home =
                 |p: &usize| g.entities[*p].country.as_deref() == g.entities[h].country.as_deref();
             if !visitor.is_empty() && visitor.iter().all(home) {
-                t.outcome = "the visitors are at home in the country visited".into();
+                t.outcome(|| "the visitors are at home in the country visited".into());
                 return None;
             }
             participants = visitor;
@@ -1015,10 +1046,10 @@ fn read(
         }
     });
     if participants.len() < 2 {
-        t.outcome = match participants.first() {
+        t.outcome(|| match participants.first() {
             Some(&p) => format!("only one participant ({})", g.entities[p].id),
             None => "no participants".into(),
-        };
+        });
         return None;
     }
 
@@ -1084,14 +1115,14 @@ fn read(
     let window = &norm[window_start..trig.0];
     let trig_text = &norm[trig.0..trig.1];
     let mut modality = Modality::Occurred;
-    t.modality = "occurred (no cue)".into();
+    t.modality(|| "occurred (no cue)".into());
     let cue = |cues: &crate::rules::Cues| cues.first(window);
     if let Some(c) = cue(&profile.negated) {
         modality = Modality::Negated;
-        t.modality = format!("negated (cue `{c}`)");
+        t.modality(|| format!("negated (cue `{c}`)"));
     } else if let Some(c) = cue(&profile.planned) {
         modality = Modality::Planned;
-        t.modality = format!("planned (cue `{c}`)");
+        t.modality(|| format!("planned (cue `{c}`)"));
     } else if let Some(c) = cue(&profile.hedged).filter(|_| {
         profile
             .present_trigger
@@ -1099,23 +1130,23 @@ fn read(
             .is_some_and(|r| r.is_match(trig_text))
     }) {
         modality = Modality::Planned;
-        t.modality = format!("planned (`{c}` before a present verb: possible, not yet real)");
+        t.modality(|| format!("planned (`{c}` before a present verb: possible, not yet real)"));
     } else if profile
         .planned_trigger
         .as_ref()
         .is_some_and(|r| r.is_match(trig_text))
     {
         modality = Modality::Planned;
-        t.modality = "planned (future form of the trigger)".into();
+        t.modality(|| "planned (future form of the trigger)".into());
     } else if let Some(c) = {
         let after_end = next_tokens_end(norm, trig.1, se, 2);
         profile.planned_after.first(&norm[trig.1..after_end])
     } {
         modality = Modality::Planned;
-        t.modality = format!("planned (cue `{c}` after the trigger)");
+        t.modality(|| format!("planned (cue `{c}` after the trigger)"));
     } else if let Some(x) = time.as_ref().filter(|x| x.is_future(cx.date)) {
         modality = Modality::Planned;
-        t.modality = format!("planned (time `{}` lies ahead)", &norm[x.start..x.end]);
+        t.modality(|| format!("planned (time `{}` lies ahead)", &norm[x.start..x.end]));
     } else if let Some(x) = time.as_ref().filter(|x| x.is_today()).filter(|_| {
         profile
             .present_trigger
@@ -1124,7 +1155,7 @@ fn read(
     }) {
         // News written for the morning: يغادر اليوم, يلتقي اليوم = is to leave, to meet today.
         modality = Modality::Planned;
-        t.modality = format!("planned (present tense with `{}`)", &norm[x.start..x.end]);
+        t.modality(|| format!("planned (present tense with `{}`)", &norm[x.start..x.end]));
     }
     let resolved = time.as_ref().map(|x| {
         let r = x.resolve(cx.date, modality == Modality::Planned);

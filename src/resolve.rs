@@ -454,16 +454,14 @@ pub fn resolve(
         // The hits that end where it ends, in their order: hits come sorted by end.
         let from = hits.partition_point(|h| h.end < m.end);
         let to = from + hits[from..].partition_point(|h| h.end == m.end);
-        let parent = hits[from..to]
-            .iter()
-            .find(|h| {
-                let s = surface(h);
-                h.token_start > m.token_start
-                    && matches!(s.target, Target::Entity(e) if e as usize != m.entity
+        let parent = hits[from..to].iter().find(|h| {
+            let s = surface(h);
+            h.token_start > m.token_start
+                && matches!(s.target, Target::Entity(e) if e as usize != m.entity
                     && g.entities[e as usize].kind == EntityType::Organisation
                     && matches!(s.via, Via::Name | Via::Alias))
-                    && (s.lam_fused || norm[h.token_start..h.start].ends_with('ل'))
-            });
+                && (s.lam_fused || norm[h.token_start..h.start].ends_with('ل'))
+        });
         let Some(h) = parent else {
             continue;
         };
