@@ -283,8 +283,7 @@ pub fn extract(cx: &Context<'_>, mut trace: Option<&mut Vec<TriggerTrace>>) -> V
         let Some(profile) = cx.rules.profiles.get(&lang) else {
             continue;
         };
-        let titles = titles_at.get_or_init(|| TitlesAt::new(cx.titles));
-        let sent = Sentence::new(cx, profile, titles, (ss, se));
+        let sent = Sentence::new(cx, profile, &titles_at, (ss, se));
         for ri in fired {
             let rule = &cx.rules.rules[ri];
             for (ms, me) in rule.trigger.find_all(text) {
@@ -334,7 +333,13 @@ struct Sentence<'a> {
 }
 
 impl<'a> Sentence<'a> {
-    fn new(cx: &Context<'a>, profile: &Profile, titles: &TitlesAt, span: (usize, usize)) -> Self {
+    /// `titles` is the document's [`TitlesAt`], made at the first person mention that asks.
+    fn new(
+        cx: &Context<'a>,
+        profile: &Profile,
+        titles: &OnceCell<TitlesAt>,
+        span: (usize, usize),
+    ) -> Self {
         let (ss, se) = span;
         let norm = cx.norm;
         // Mentions are sorted by start.
@@ -549,10 +554,11 @@ const SERVES: &[&str] = &[
 /// True when person mention `m` is a role title preceded by one of [`SERVES`], or the name in
 /// apposition to such a title when that person holds the role on the document's date (نائب
 /// رئيس الوزراء سيغمار غابريال names the deputy himself: Gabriel was never chancellor).
-fn serves_the_title_holder(cx: &Context<'_>, titles: &TitlesAt, m: &Mention) -> bool {
+fn serves_the_title_holder(cx: &Context<'_>, titles: &OnceCell<TitlesAt>, m: &Mention) -> bool {
     if cx.g.entities[m.entity].kind != EntityType::Person {
         return false;
     }
+    let titles = titles.get_or_init(|| TitlesAt::new(cx.titles));
     titles.near(cx.norm, m).any(|i| {
         let t = &cx.titles[i];
         let is_title = m.via == MentionVia::Role && (t.start == m.start || t.phrase.0 == m.start);
