@@ -324,6 +324,12 @@ pub fn resolve(
         .collect();
     ends.sort_unstable();
     candidates.retain(|h| {
+        // Only a name that ends inside this one can be the rival: most hits have none, and
+        // are spared the test of their last word.
+        let first = ends.partition_point(|&(te, _)| te < h.start);
+        if ends.get(first).is_none_or(|&(te, _)| te >= h.end) {
+            return true;
+        }
         let end = name_end(h);
         let rival = end < h.end && {
             let first = ends.partition_point(|&(te, _)| te < end);
@@ -344,7 +350,7 @@ pub fn resolve(
         .collect();
     ranked.sort_unstable_by_key(|&(k, i, _)| (k, i));
     let mut taken = Taken::for_count(ranked.len());
-    let mut selected: Vec<&Hit> = Vec::new();
+    let mut selected: Vec<&Hit> = Vec::with_capacity(ranked.len());
     for h in ranked.into_iter().map(|(_, _, h)| h) {
         if taken.take(h.token_start, h.end) {
             selected.push(h);
@@ -352,7 +358,7 @@ pub fn resolve(
     }
     selected.sort_by_key(|h| (h.token_start, h.end));
 
-    let mut mentions: Vec<Mention> = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::with_capacity(selected.len());
     let mut titles: Vec<TitleMention> = Vec::new();
     for h in &selected {
         let s = surface(h);
