@@ -359,7 +359,7 @@ impl Engine {
         // document quadratic).
         let (mut run_start, mut kept) = (usize::MAX, Vec::<(usize, usize)>::new());
         let mut mentions: Vec<&resolve::Mention> = a.mentions.mentions.iter().collect();
-        mentions.sort_by_key(|m| (m.start, m.end));
+        resolve::sort_by_span(&mut mentions);
         for m in mentions {
             let (s, e) = span(m.start, m.end);
             let at = *slot.entry(m.entity).or_insert_with(|| {

@@ -493,8 +493,11 @@ impl Matcher {
         });
         if self.backend() == Backend::Trie {
             // Found by start; the scanning backends report by end, then longest first. The sort
-            // is stable, so the surfaces of one pattern keep their order.
-            out.sort_by_key(|h| (h.end, h.start));
+            // is stable, so the surfaces of one pattern keep their order. (Often in order
+            // already: a stable sort allocates its buffer before it finds that out.)
+            if !out.is_sorted_by_key(|h| (h.end, h.start)) {
+                out.sort_by_key(|h| (h.end, h.start));
+            }
         }
         out
     }

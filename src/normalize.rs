@@ -192,7 +192,8 @@ pub fn normalize(text: &str) -> Normalized {
                     // (the table holds only such letters here) and encodes it in two bytes
                     // without testing its length.
                     debug_assert!(('\u{0600}'..='\u{067F}').contains(&c));
-                    out.text.push(char::from_u32(0x600 | (c as u32 & 0x7F)).unwrap_or(c));
+                    out.text
+                        .push(char::from_u32(0x600 | (c as u32 & 0x7F)).unwrap_or(c));
                     i += 2;
                     let (Some(&b), Some(&b2)) = (bytes.get(i), bytes.get(i + 1)) else {
                         break;

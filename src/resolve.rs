@@ -499,7 +499,7 @@ pub fn resolve(
         });
     }
     mentions.extend(parents);
-    mentions.sort_by_key(|m| (m.start, m.end));
+    sort_by_span(&mut mentions);
 
     // 4. The proper name inside a descriptive name: دولة الكويت, حركة حماس, تنظيم داعش, نادي
     // برشلونة name the entity by the word after the common noun; ريال مدريد الإسباني, حزب الله
@@ -573,15 +573,24 @@ pub fn resolve(
     mentions.retain(|m| {
         g.entities[m.entity].kind != EntityType::Country || !org_spans.contains(&(m.start, m.end))
     });
-    mentions.sort_by_key(|m| (m.start, m.end));
+    sort_by_span(&mut mentions);
 
     // 5. Titles.
     resolve_titles(g, norm, sentences, date, &mut mentions, &mut titles);
-    mentions.sort_by_key(|m| (m.start, m.end));
+    sort_by_span(&mut mentions);
     Mentions {
         mentions,
         titles,
         dropped,
+    }
+}
+
+/// Sorts mentions by (start, end), keeping the order of equal spans (a stable sort); most
+/// lists are in order already, and a stable sort allocates its buffer before it finds that out.
+pub(crate) fn sort_by_span<M: std::borrow::Borrow<Mention>>(mentions: &mut [M]) {
+    let key = |m: &M| (m.borrow().start, m.borrow().end);
+    if !mentions.is_sorted_by_key(key) {
+        mentions.sort_by_key(key);
     }
 }
 
