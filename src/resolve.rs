@@ -356,7 +356,8 @@ pub fn resolve(
             selected.push(h);
         }
     }
-    selected.sort_by_key(|h| (h.token_start, h.end));
+    // Spans taken never overlap: no two keys are equal, and an unstable sort gives the same order.
+    selected.sort_unstable_by_key(|h| (h.token_start, h.end));
 
     let mut mentions: Vec<Mention> = Vec::with_capacity(selected.len());
     let mut titles: Vec<TitleMention> = Vec::new();
