@@ -349,7 +349,7 @@ pub fn resolve(
         .map(|(i, &h)| (rank(h), i, h))
         .collect();
     ranked.sort_unstable_by_key(|&(k, i, _)| (k, i));
-    let mut taken = Taken::for_count(ranked.len());
+    let mut taken = Taken::for_text(norm.len());
     let mut selected: Vec<&Hit> = Vec::with_capacity(ranked.len());
     for h in ranked.into_iter().map(|(_, _, h)| h) {
         if taken.take(h.token_start, h.end) {
@@ -974,45 +974,39 @@ fn code_of(g: &Gazetteer, e: usize) -> Option<String> {
     }
 }
 
-/// The spans taken, by start (they never overlap, so their ends are in order too): a sorted
-/// vector when they are few, a B-tree when they are many (inserting into the middle of a long
-/// vector made a long document quadratic).
-enum Taken {
-    Few(Vec<(usize, usize)>),
-    Many(std::collections::BTreeMap<usize, usize>),
+/// The bytes of the text taken by a span, a bit each: spans taken never overlap, so a span may
+/// be taken when none of its bytes is. (A sorted list of spans made a long document quadratic,
+/// and a B-tree costs a search and an allocation per span.)
+struct Taken {
+    bits: Vec<u64>,
 }
 
 impl Taken {
-    /// For at most `n` spans.
-    fn for_count(n: usize) -> Self {
-        if n <= 1024 {
-            Self::Few(Vec::new())
-        } else {
-            Self::Many(Default::default())
+    /// For spans of a text of `len` bytes.
+    fn for_text(len: usize) -> Self {
+        Self {
+            bits: vec![0; len / 64 + 1],
         }
     }
 
-    /// Takes the span unless it overlaps one taken: the last span that starts before this one
-    /// ends must end by the time it starts.
+    /// Takes the span `start..end` (never empty: a name has a letter) unless one of its bytes
+    /// is taken.
     fn take(&mut self, start: usize, end: usize) -> bool {
-        match self {
-            Self::Few(spans) => {
-                let i = spans.partition_point(|&(s, _)| s < end);
-                if i > 0 && spans[i - 1].1 > start {
-                    return false;
-                }
-                spans.insert(i, (start, end));
-            }
-            Self::Many(spans) => {
-                if spans
-                    .range(..end)
-                    .next_back()
-                    .is_some_and(|(_, &e)| e > start)
-                {
-                    return false;
-                }
-                spans.insert(start, end);
-            }
+        let last = end.max(start + 1) - 1;
+        let (first_word, last_word) = (start / 64, last / 64);
+        if last_word >= self.bits.len() {
+            self.bits.resize(last_word + 1, 0);
+        }
+        let mask = |w: usize| {
+            let lo = if w == first_word { start % 64 } else { 0 };
+            let hi = if w == last_word { last % 64 } else { 63 };
+            (u64::MAX >> (63 - hi)) & (u64::MAX << lo)
+        };
+        if (first_word..=last_word).any(|w| self.bits[w] & mask(w) != 0) {
+            return false;
+        }
+        for w in first_word..=last_word {
+            self.bits[w] |= mask(w);
         }
         true
     }
@@ -1257,5 +1251,51 @@ fn resolve_titles(
                 .unwrap_or_default();
             last_roles.push((p, t.start, effective_role, rc));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Taken;
+
+    /// The bitset answers as a list of the spans taken would: a span is refused when it shares
+    /// a byte with one taken, across word boundaries of the set too.
+    #[test]
+    fn taken_spans_never_overlap() {
+        let spans = [
+            (10, 20),
+            (15, 25),
+            (20, 30),
+            (0, 10),
+            (5, 6),
+            (60, 70),
+            (63, 64),
+            (64, 65),
+            (30, 200),
+            (200, 201),
+            (199, 200),
+            (500, 640),
+        ];
+        let mut taken = Taken::for_text(300);
+        let mut list: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in spans {
+            let free = list.iter().all(|&(ts, te)| e <= ts || te <= s);
+            assert_eq!(taken.take(s, e), free, "{s}..{e}");
+            if free {
+                list.push((s, e));
+            }
+        }
+        assert_eq!(
+            list,
+            [
+                (10, 20),
+                (20, 30),
+                (0, 10),
+                (60, 70),
+                (200, 201),
+                (199, 200),
+                (500, 640)
+            ]
+        );
     }
 }
