@@ -210,8 +210,16 @@ fn gap_within(
     extra: &[(usize, usize)],
     limit: usize,
 ) -> bool {
-    // An empty stretch asks for no spans, and so for no time expressions.
-    if a >= b {
+    // An empty stretch asks for no spans, and so for no time expressions; nor does one of at
+    // most `limit` words in all: what is skipped below can only lower the count. (Most
+    // stretches are short: the sentence's time expressions are then never looked for.)
+    if a >= b
+        || sent.norm[a..b]
+            .split(|c: char| c.is_whitespace())
+            .filter(|w| w.chars().any(is_word_char))
+            .nth(limit)
+            .is_none()
+    {
         return true;
     }
     let skip = sent.transparent();
