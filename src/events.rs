@@ -190,14 +190,16 @@ pub fn sentence_lang(text: &str) -> Lang {
     }
 }
 
-fn tokens_between(norm: &str, a: usize, b: usize) -> usize {
-    if a >= b {
-        return 0;
-    }
-    norm[a..b]
+/// The words between `a` and `b` (none when `b` is not after `a`): the white-space separated
+/// pieces that hold a letter or a digit.
+fn words_between(norm: &str, a: usize, b: usize) -> impl Iterator<Item = &str> {
+    norm[a..b.max(a)]
         .split(|c: char| c.is_whitespace())
         .filter(|w| w.chars().any(is_word_char))
-        .count()
+}
+
+fn tokens_between(norm: &str, a: usize, b: usize) -> usize {
+    words_between(norm, a, b).count()
 }
 
 /// Whether at most `limit` words between `a` and `b` count as distance: words not inside a
@@ -210,16 +212,10 @@ fn gap_within(
     extra: &[(usize, usize)],
     limit: usize,
 ) -> bool {
-    // An empty stretch asks for no spans, and so for no time expressions; nor does one of at
-    // most `limit` words in all: what is skipped below can only lower the count. (Most
-    // stretches are short: the sentence's time expressions are then never looked for.)
-    if a >= b
-        || sent.norm[a..b]
-            .split(|c: char| c.is_whitespace())
-            .filter(|w| w.chars().any(is_word_char))
-            .nth(limit)
-            .is_none()
-    {
+    // A stretch of at most `limit` words in all (an empty one too) asks for no spans, and so
+    // for no time expressions: what is skipped below can only lower the count. (Most stretches
+    // are short: the sentence's time expressions are then never looked for.)
+    if words_between(sent.norm, a, b).nth(limit).is_none() {
         return true;
     }
     let skip = sent.transparent();
