@@ -494,13 +494,19 @@ impl Matcher {
         });
         if self.backend() == Backend::Trie {
             // Found by start; the scanning backends report by end, then longest first. The sort
-            // is stable, so the surfaces of one pattern keep their order. (Often in order
-            // already: a stable sort allocates its buffer before it finds that out.)
-            if !out.is_sorted_by_key(|h| (h.end, h.start)) {
-                out.sort_by_key(|h| (h.end, h.start));
-            }
+            // is stable, so the surfaces of one pattern keep their order.
+            sort_stably_by_key(&mut out, |h| (h.end, h.start));
         }
         out
+    }
+}
+
+/// A stable sort by `key` that first asks whether the items are in order already, as the hits
+/// and mentions of a document often are: a stable sort allocates its buffer before it finds
+/// that out.
+pub(crate) fn sort_stably_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
+    if !items.is_sorted_by_key(&key) {
+        items.sort_by_key(key);
     }
 }
 

@@ -586,13 +586,10 @@ pub fn resolve(
     }
 }
 
-/// Sorts mentions by (start, end), keeping the order of equal spans (a stable sort); most
-/// lists are in order already, and a stable sort allocates its buffer before it finds that out.
+/// Sorts mentions by (start, end), keeping the order of equal spans (a stable sort, skipped
+/// when they are in order already).
 pub(crate) fn sort_by_span<M: std::borrow::Borrow<Mention>>(mentions: &mut [M]) {
-    let key = |m: &M| (m.borrow().start, m.borrow().end);
-    if !mentions.is_sorted_by_key(key) {
-        mentions.sort_by_key(key);
-    }
+    crate::matcher::sort_stably_by_key(mentions, |m| (m.borrow().start, m.borrow().end));
 }
 
 /// Common nouns that head a descriptive name (normalised): the state of, the movement, the club.
