@@ -25,6 +25,7 @@ use crate::matcher::{Hit, PREFIXES};
 use crate::normalize::{is_word_char, normalize_key};
 use chrono::NaiveDate;
 use rustc_hash::FxHashSet as HashSet;
+use std::sync::OnceLock;
 
 /// How a mention names its entity (the record's `via`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -516,8 +517,8 @@ pub fn resolve(
         let kind = g.entities[m.entity].kind;
         let text = &norm[m.start..m.end];
         if let Some((head, rest)) = text.split_once(' ') {
-            if (DESCRIPTORS.contains(&head) && g.names_entity(rest, m.entity))
-                || (kind == EntityType::Organisation && NAME_HEADS.contains(&head))
+            if (DESCRIPTORS.contains(head) && g.names_entity(rest, m.entity))
+                || (kind == EntityType::Organisation && NAME_HEADS.contains(head))
             {
                 m.start = m.end - rest.len();
                 m.token_start = m.start;
@@ -551,7 +552,7 @@ pub fn resolve(
                     .is_some_and(|n| normalize_key(n) == text)
         };
         if let Some((rest, tail)) = text.rsplit_once(' ') {
-            if (EPITHETS.contains(&tail) || g.is_country_adjective(tail))
+            if (EPITHETS.contains(tail) || g.is_country_adjective(tail))
                 && (g.names_entity(rest, m.entity) || headed_name(g, rest, m.entity))
                 && !canonical()
             {
@@ -592,8 +593,30 @@ pub(crate) fn sort_by_span<M: std::borrow::Borrow<Mention>>(mentions: &mut [M]) 
     crate::matcher::sort_stably_by_key(mentions, |m| (m.borrow().start, m.borrow().end));
 }
 
+/// A fixed list of normalised words, asked for membership many times per document: a hash set
+/// of them is built on first use (one probe instead of a comparison with every word).
+struct WordList {
+    words: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl WordList {
+    const fn new(words: &'static [&'static str]) -> Self {
+        Self {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(word)
+    }
+}
+
 /// Common nouns that head a descriptive name (normalised): the state of, the movement, the club.
-const DESCRIPTORS: &[&str] = &[
+static DESCRIPTORS: WordList = WordList::new(&[
     "دوله",
     "جمهوريه",
     "مملكه",
@@ -624,7 +647,7 @@ const DESCRIPTORS: &[&str] = &[
     "city",
     "kingdom",
     "republic",
-];
+]);
 
 /// True when `key` (normalised) is a country's name or adjective.
 fn names_a_country(g: &Gazetteer, key: &str) -> bool {
@@ -665,7 +688,7 @@ fn common_noun(norm: &str, h: &Hit) -> bool {
 /// Words that make a place name part of another name when they come right before it
 /// (normalised): clubs and universities named after their city (اتحاد طنجة, أولمبيك آسفي,
 /// نادي بوردو, جامعة القاهرة).
-const PLACE_NAMED: &[&str] = &[
+static PLACE_NAMED: WordList = WordList::new(&[
     "نادي",
     "فريق",
     "اتحاد",
@@ -690,7 +713,7 @@ const PLACE_NAMED: &[&str] = &[
     "جريده",
     "مجله",
     "قناه",
-];
+]);
 
 /// Adjectives that make a region of a country's name (normalised): أمريكا اللاتينية is Latin
 /// America, not the United States. A feminine compass adjective right after a country's name
@@ -703,19 +726,19 @@ const PLACE_NAMED: &[&str] = &[
 /// instead: حدود سوريا الجنوبية is "Syria's southern borders" (9 of the other 66 in the corpus).
 /// Administrative nouns are not in that list: in محافظات أذربيجان الغربية the adjective belongs
 /// to the province's name.
-const REGION_ADJECTIVES: &[&str] = &[
+static REGION_ADJECTIVES: WordList = WordList::new(&[
     "اللاتينيه",
     "الجنوبيه",
     "الشماليه",
     "الشرقيه",
     "الغربيه",
     "الوسطي",
-];
+]);
 
 /// Nouns for parts of a land (normalised, plural or feminine: a compass adjective after
 /// "noun + country" agrees with them): حدود سوريا الجنوبية, مناطق عمان الغربية, سواحل اليونان
 /// الشرقية, موانئ الصين الجنوبية, جبال لبنان الغربية.
-const PART_NOUNS: &[&str] = &[
+static PART_NOUNS: WordList = WordList::new(&[
     "حدود",
     "مناطق",
     "سواحل",
@@ -729,7 +752,7 @@ const PART_NOUNS: &[&str] = &[
     "اطراف",
     "ضواحي",
     "مرتفعات",
-];
+]);
 
 /// Words for a competition (normalised): a place right after one is part of the competition's
 /// name (كأس ألمانيا "the German Cup", كأس إسبانيا, بطولة فرنسا المفتوحة "the French Open",
@@ -739,7 +762,7 @@ const COMPETITIONS: &[&str] = &["كاس", "بطوله"];
 
 /// Words of a person's name that a place name can follow (normalised): احمد أبو غزة, إسماعيل بن
 /// الخليل.
-const NAME_PARTICLES: &[&str] = &["ابو", "ابي", "بن", "ابن", "بنت"];
+static NAME_PARTICLES: WordList = WordList::new(&["ابو", "ابي", "بن", "ابن", "بنت"]);
 
 /// The word right before `at`, when only one space separates them.
 fn word_before(norm: &str, at: usize) -> Option<&str> {
@@ -765,12 +788,12 @@ fn word_after(norm: &str, at: usize) -> Option<&str> {
 }
 
 /// True when `word` is one of `heads`, alone or behind a proclitic.
-fn is_head(word: &str, heads: &[&str]) -> bool {
-    heads.contains(&word)
+fn is_head(word: &str, is_one: impl Fn(&str) -> bool) -> bool {
+    is_one(word)
         // The proclitics a name may carry, which a head word carries too (بجامعة, لاتفاق).
         || PREFIXES
             .iter()
-            .any(|p| word.strip_prefix(p).is_some_and(|w| heads.contains(&w)))
+            .any(|p| word.strip_prefix(p).is_some_and(&is_one))
 }
 
 /// Why a city or country name in the text is not a mention of the place, if it is not: it is
@@ -786,42 +809,37 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
     if let Some(w) = before {
         // كأس كوبا أمريكا: a place name right after another one that follows the competition
         // word belongs to the same name (Copa América is neither Cuba nor the United States).
-        let competition = is_head(w, COMPETITIONS)
+        let competition = is_head(w, |x| COMPETITIONS.contains(&x))
             || (h.token_start == h.start
                 && names_a_place(g, w)
                 && word_before(norm, h.token_start - w.len() - 1)
-                    .is_some_and(|v| is_head(v, COMPETITIONS)));
+                    .is_some_and(|v| is_head(v, |x| COMPETITIONS.contains(&x))));
         if competition {
             return Some("part of the name of a competition");
         }
-        if kind == EntityType::City && is_head(w, PLACE_NAMED) {
+        if kind == EntityType::City && is_head(w, |x| PLACE_NAMED.contains(x)) {
             return Some("part of the name of a club, a university or a newspaper");
         }
-        if kind == EntityType::Country && is_head(w, &["نادي"]) {
+        if kind == EntityType::Country && is_head(w, |x| x == "نادي") {
             return Some("part of the name of a club");
         }
         // After أبو, بن or a title such as الملكة, a place name is part of a person's name
         // (أحمد أبو غزة, الملكة صوفيا).
-        let person_cue = g
-            .cues
-            .get(&EntityType::Person)
-            .is_some_and(|c| c.iter().any(|c| c == w));
-        if person_cue
-            || NAME_PARTICLES.contains(&w)
+        if g.is_cue(EntityType::Person, w)
+            || NAME_PARTICLES.contains(w)
             || w.strip_prefix('و')
-                .is_some_and(|w| NAME_PARTICLES.contains(&w))
+                .is_some_and(|w| NAME_PARTICLES.contains(w))
         {
             return Some("part of a person's name");
         }
     }
     // After مطار or ميناء, or a cue such as مدينة, the nisba may agree with that word (مطار
-    // عدن اليمني).
-    let head_of_construct = before.is_some_and(|w| {
-        is_head(w, &["مطار", "ميناء"])
-            || g.cues
-                .get(&EntityType::City)
-                .is_some_and(|c| c.iter().any(|c| c == w))
-    });
+    // عدن اليمني). (Asked only when a nisba follows.)
+    let head_of_construct = || {
+        before.is_some_and(|w| {
+            is_head(w, |x| matches!(x, "مطار" | "ميناء")) || g.is_cue(EntityType::City, w)
+        })
+    };
     // مسقط رأس "birthplace" is an idiom, not Muscat.
     if kind == EntityType::City
         && &norm[h.start..h.end] == "مسقط"
@@ -829,9 +847,13 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
     {
         return Some("the idiom مسقط رأس (birthplace)");
     }
-    if kind == EntityType::City && !head_of_construct {
+    if kind == EntityType::City {
         if let Some(w) = after {
-            if w.starts_with("ال") && w.ends_with('ي') && g.is_country_adjective(w) {
+            if w.starts_with("ال")
+                && w.ends_with('ي')
+                && g.is_country_adjective(w)
+                && !head_of_construct()
+            {
                 return Some("a masculine nisba follows: a club, not the city");
             }
         }
@@ -846,9 +868,9 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
             if w.starts_with("ال") && w.ends_with('ي') && g.adjective_of(w, e as usize) {
                 return Some("its own masculine nisba follows: a club, not the country");
             }
-            let part_noun_before =
-                h.token_start == h.start && before.is_some_and(|v| is_head(v, PART_NOUNS));
-            if REGION_ADJECTIVES.contains(&w) && !part_noun_before {
+            let part_noun_before = h.token_start == h.start
+                && before.is_some_and(|v| is_head(v, |x| PART_NOUNS.contains(x)));
+            if REGION_ADJECTIVES.contains(w) && !part_noun_before {
                 return Some("a region adjective follows: a region, not the country");
             }
         }
@@ -859,7 +881,7 @@ fn not_a_place(g: &Gazetteer, norm: &str, h: &Hit, kind: EntityType) -> Option<&
 /// Kinds of state institution (normalised): with a country's nisba after them they describe
 /// that country's institution (الجيش اللبناني, الخارجية الأمريكية) rather than name it. Every
 /// ministry (وزارة ...) is one too.
-const INSTITUTIONS: &[&str] = &[
+static INSTITUTIONS: WordList = WordList::new(&[
     "الجيش",
     "القوات",
     "القوات المسلحه",
@@ -885,7 +907,7 @@ const INSTITUTIONS: &[&str] = &[
     "المجلس التشريعي",
     "السلطه",
     "السلطه الوطنيه",
-];
+]);
 
 /// True when `words` (normalised, the part before a nisba) name a kind of state institution,
 /// behind a fused لل (للجيش) as well.
@@ -898,28 +920,33 @@ fn is_institution(words: &str) -> bool {
         }
         None => words,
     };
-    INSTITUTIONS.contains(&words) || words.starts_with("وزاره ")
+    INSTITUTIONS.contains(words) || words.starts_with("وزاره ")
 }
 
 /// Words for a club, a team, a newspaper, a magazine or a channel (normalised): the words after
 /// them are the name.
-const NAME_HEADS: &[&str] = &["نادي", "النادي", "فريق", "صحيفه", "جريده", "مجله", "قناه"];
+static NAME_HEADS: WordList =
+    WordList::new(&["نادي", "النادي", "فريق", "صحيفه", "جريده", "مجله", "قناه"]);
 
 /// True when `rest` is what entity `e` is called after a descriptor: نادي ليون and أولمبيك ليون
 /// are listed, so ليون in ليون الفرنسي is the club's name and الفرنسي a nationality.
 fn headed_name(g: &Gazetteer, rest: &str, e: usize) -> bool {
     let mut key = String::with_capacity(rest.len() + 20);
-    DESCRIPTORS.iter().chain(NAME_HEADS).any(|head| {
-        key.clear();
-        key.push_str(head);
-        key.push(' ');
-        key.push_str(rest);
-        g.names_entity(&key, e)
-    })
+    DESCRIPTORS
+        .words
+        .iter()
+        .chain(NAME_HEADS.words)
+        .any(|head| {
+            key.clear();
+            key.push_str(head);
+            key.push(' ');
+            key.push_str(rest);
+            g.names_entity(&key, e)
+        })
 }
 
 /// Honorific epithets after a place name (normalised): مكة المكرمة, المدينة المنورة, القدس الشريف.
-const EPITHETS: &[&str] = &["المكرمه", "المنوره", "الشريف", "المقدسه", "المحتله"];
+static EPITHETS: WordList = WordList::new(&["المكرمه", "المنوره", "الشريف", "المقدسه", "المحتله"]);
 
 /// The index of the sentence holding byte `at`: sentences are in order, so it is the last one
 /// starting at or before `at`, if `at` is inside it.
