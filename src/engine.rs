@@ -23,6 +23,11 @@ static RULES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 /// Default limit on the size of one document: 16 MiB.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 16 << 20;
 
+/// The largest limit an engine takes, 256 MiB: offsets into a document's normalised text are
+/// kept in 32 bits, and normalisation can make a text longer (one ligature becomes up to eleven
+/// times its bytes), so no larger document can be read.
+pub const MAX_DOCUMENT_BYTES_CEILING: usize = 256 << 20;
+
 /// A document to read.
 #[derive(Debug, Clone, Copy)]
 pub struct Document<'a> {
@@ -162,9 +167,10 @@ impl EngineBuilder {
         self
     }
 
-    /// Documents larger than this are refused with [`Error::TooLarge`].
+    /// Documents larger than this are refused with [`Error::TooLarge`]. A limit above
+    /// [`MAX_DOCUMENT_BYTES_CEILING`] is lowered to it.
     pub fn max_document_bytes(mut self, n: usize) -> Self {
-        self.max_document_bytes = n;
+        self.max_document_bytes = n.min(MAX_DOCUMENT_BYTES_CEILING);
         self
     }
 
@@ -549,6 +555,25 @@ impl<'a> CharIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::CharIndex;
+    use super::{Document, EngineBuilder, MAX_DOCUMENT_BYTES_CEILING};
+    use crate::Error;
+
+    /// A limit past what offsets can hold is lowered to the ceiling: a document over it is
+    /// refused, not read with offsets that wrap around.
+    #[test]
+    fn no_limit_goes_past_the_ceiling() -> Result<(), Error> {
+        let engine = EngineBuilder::new()
+            .max_document_bytes(usize::MAX)
+            .build()?;
+        let text = " ".repeat(MAX_DOCUMENT_BYTES_CEILING + 1);
+        match engine.analyse(&Document::new("huge", &text), false) {
+            Err(Error::TooLarge { size, limit, .. }) => {
+                assert_eq!((size, limit), (text.len(), MAX_DOCUMENT_BYTES_CEILING));
+            }
+            other => panic!("expected TooLarge, got {:?}", other.map(|a| a.events.len())),
+        }
+        Ok(())
+    }
 
     /// The index answers as counting from the start would, whatever the order of the offsets
     /// and the width of the characters.
