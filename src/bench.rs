@@ -14,6 +14,10 @@
 //!
 //! Throughput is always megabytes (10⁶ bytes) of document text per second, so the stages compare
 //! directly: a stage at half the raw scan's figure takes twice its time.
+//!
+//! The raw scan and the batch on one thread are run in alternation (scan, batch, scan, batch,
+//! ...), so that each pair sees the same phase of the machine (clock, other load); the report
+//! gives the ratio of every pair besides the best times.
 
 use crate::batch;
 use crate::engine::{Document, Engine, EngineBuilder};
@@ -87,12 +91,27 @@ pub struct Report {
     pub scan_build: Duration,
     /// The stages, in order.
     pub stages: Vec<Stage>,
+    /// For each alternating pair of runs, the one-thread batch's throughput as a fraction of the
+    /// raw scan's (the scan's time over the batch's), in the order run.
+    pub paired: Vec<f64>,
 }
 
 impl Report {
     /// Megabytes of text per second for a stage.
     pub fn mb_per_s(&self, s: &Stage) -> f64 {
         self.text_bytes as f64 / 1e6 / s.time.as_secs_f64().max(1e-9)
+    }
+
+    /// The median of [`Report::paired`], if the pairs were run.
+    pub fn paired_median(&self) -> Option<f64> {
+        let mut r = self.paired.clone();
+        r.sort_by(f64::total_cmp);
+        let n = r.len();
+        match n {
+            0 => None,
+            _ if n % 2 == 1 => Some(r[n / 2]),
+            _ => Some((r[n / 2 - 1] + r[n / 2]) / 2.0),
+        }
     }
 
     /// The first stage with this name and thread count.
@@ -120,6 +139,16 @@ impl Report {
                 mbps,
                 raw.map_or("".into(), |r| format!("{:.2}", mbps / r)),
                 st.found
+            ));
+        }
+        if let Some(median) = self.paired_median() {
+            let (lo, hi) = self
+                .paired
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(lo, hi), &r| (lo.min(r), hi.max(r)));
+            s.push_str(&format!(
+                "\nbatch (1 thread) ÷ raw scan, run in alternation: median {median:.3} over {} pairs (from {lo:.3} to {hi:.3})\n",
+                self.paired.len()
             ));
         }
         if let (Some(one), Some(two)) = (self.stage(BATCH, 1), self.stage(BATCH, 2)) {
@@ -196,16 +225,54 @@ pub fn run(corpus: &Corpus, repeat: usize, threads: &[usize]) -> Result<Report, 
         })
     };
 
-    push(
-        RAW,
-        1,
-        best(repeat, || {
-            normalized
-                .iter()
-                .map(|n| scanner.raw_count(n.as_str()))
-                .sum()
-        }),
-    );
+    let raw = || -> usize {
+        normalized
+            .iter()
+            .map(|n| scanner.raw_count(n.as_str()))
+            .sum()
+    };
+    let pools = threads
+        .iter()
+        .map(|&n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .map(|pool| (n, pool))
+                .map_err(|e| crate::Error::Io {
+                    path: "threads".into(),
+                    source: io::Error::other(e),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let batch = |pool: &rayon::ThreadPool| {
+        pool.install(|| {
+            let stop = AtomicBool::new(false);
+            let input: Box<dyn io::BufRead + Send> = Box::new(Cursor::new(corpus.jsonl.clone()));
+            batch::run(
+                &engine,
+                vec![("bench".into(), input)],
+                &mut io::sink(),
+                &batch::Options::default(),
+                &stop,
+                |_| {},
+            )
+            .map_or(0, |s| s.events)
+        })
+    };
+    // The raw scan, and the one-thread batch in alternation with it.
+    let one_thread = pools.iter().find(|(n, _)| *n == 1).map(|(_, p)| p);
+    let mut paired = Vec::new();
+    let (mut raw_best, mut batch_best) = ((Duration::MAX, 0), (Duration::MAX, 0));
+    for _ in 0..repeat {
+        let (t, found) = best(1, raw);
+        raw_best = raw_best.min((t, found));
+        if let Some(pool) = one_thread {
+            let (b, found) = best(1, || batch(pool));
+            batch_best = batch_best.min((b, found));
+            paired.push(t.as_secs_f64() / b.as_secs_f64().max(1e-9));
+        }
+    }
+    push(RAW, 1, raw_best);
     push(
         LOOKUP,
         1,
@@ -251,31 +318,13 @@ pub fn run(corpus: &Corpus, repeat: usize, threads: &[usize]) -> Result<Report, 
                 .sum()
         }),
     );
-    for &n in threads {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .map_err(|e| crate::Error::Io {
-                path: "threads".into(),
-                source: io::Error::other(e),
-            })?;
-        let measured = best(repeat, || {
-            pool.install(|| {
-                let stop = AtomicBool::new(false);
-                let input: Box<dyn io::BufRead + Send> =
-                    Box::new(Cursor::new(corpus.jsonl.clone()));
-                batch::run(
-                    &engine,
-                    vec![("bench".into(), input)],
-                    &mut io::sink(),
-                    &batch::Options::default(),
-                    &stop,
-                    |_| {},
-                )
-                .map_or(0, |s| s.events)
-            })
-        });
-        push(BATCH, n, measured);
+    for (n, pool) in &pools {
+        let measured = if *n == 1 {
+            batch_best
+        } else {
+            best(repeat, || batch(pool))
+        };
+        push(BATCH, *n, measured);
     }
     Ok(Report {
         documents: texts.len(),
@@ -284,6 +333,7 @@ pub fn run(corpus: &Corpus, repeat: usize, threads: &[usize]) -> Result<Report, 
         automaton_build,
         scan_build,
         stages,
+        paired,
     })
 }
 
