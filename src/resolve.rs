@@ -303,7 +303,7 @@ pub fn resolve(
     // proclitic is its article), by a name rather than an alias, adjective or partial name,
     // needing no context (London is the capital, not the Canadian town that needed its country
     // to count), by the type of what is named, earliest, then in the order of `candidates`
-    // (`i`). Offsets fit in 32 bits: documents are far smaller than 4 GB.
+    // (`i`). Offsets fit in 32 bits (see `engine::MAX_DOCUMENT_BYTES_CEILING`).
     let rank = |i: usize, h: &Hit| -> u128 {
         let s = surface(h);
         let (vr, tr) = match s.target {
@@ -347,8 +347,7 @@ pub fn resolve(
         }
         !rival
     });
-    // Keys computed once (each looks up the surface and the entity); the index keeps the order
-    // of equal keys.
+    // Keys computed once (each looks up the surface and the entity); no two are equal.
     let mut ranked: Vec<(u128, &Hit)> = candidates
         .iter()
         .enumerate()

@@ -337,3 +337,24 @@ fn descriptive_names_and_titles() {
         .iter()
         .all(|(id, _, via)| id != "SAU" || via == "adjective"));
 }
+
+/// The cue words asked word by word (`Gazetteer::is_cue`) are exactly the cue lists, for every
+/// type, and a word of another type's list is not taken for one.
+#[test]
+fn cue_sets_hold_the_cue_lists() {
+    let g = engine().gazetteer();
+    assert!(!g.cues.is_empty());
+    for (&kind, list) in &g.cues {
+        let set = &g.cue_words[&kind];
+        assert_eq!(
+            set.len(),
+            list.iter().collect::<std::collections::HashSet<_>>().len()
+        );
+        for w in list {
+            assert!(g.is_cue(kind, w), "{kind:?} cue {w} not found");
+        }
+    }
+    assert!(g.is_cue(EntityType::Person, "الرئيس"));
+    assert!(!g.is_cue(EntityType::City, "الرئيس"));
+    assert!(!g.is_cue(EntityType::Person, "الرئيسي"));
+}
