@@ -791,7 +791,7 @@ fn word_after(norm: &str, at: usize) -> Option<&str> {
     (!word.is_empty()).then_some(word)
 }
 
-/// True when `word` is one of `heads`, alone or behind a proclitic.
+/// True when `word`, alone or behind a proclitic, is a word `is_one` accepts (a head word).
 fn is_head(word: &str, is_one: impl Fn(&str) -> bool) -> bool {
     is_one(word)
         // The proclitics a name may carry, which a head word carries too (بجامعة, لاتفاق).
