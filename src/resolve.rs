@@ -24,6 +24,7 @@ use crate::gazetteer::{EntityType, Gazetteer, Target, Via};
 use crate::matcher::{Hit, PREFIXES};
 use crate::normalize::{is_word_char, normalize_key};
 use chrono::NaiveDate;
+use fixedbitset::FixedBitSet;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
@@ -1006,36 +1007,28 @@ fn code_of(g: &Gazetteer, e: usize) -> Option<String> {
 /// be taken when none of its bytes is. (A sorted list of spans made a long document quadratic,
 /// and a B-tree costs a search and an allocation per span.)
 struct Taken {
-    bits: Vec<u64>,
+    bits: FixedBitSet,
 }
 
 impl Taken {
     /// For spans of a text of `len` bytes.
     fn for_text(len: usize) -> Self {
         Self {
-            bits: vec![0; len / 64 + 1],
+            bits: FixedBitSet::with_capacity(len),
         }
     }
 
     /// Takes the span `start..end` (never empty: a name has a letter) unless one of its bytes
     /// is taken.
     fn take(&mut self, start: usize, end: usize) -> bool {
-        let last = end.max(start + 1) - 1;
-        let (first_word, last_word) = (start / 64, last / 64);
-        if last_word >= self.bits.len() {
-            self.bits.resize(last_word + 1, 0);
+        let span = start..end.max(start + 1);
+        if span.end > self.bits.len() {
+            self.bits.grow(span.end);
         }
-        let mask = |w: usize| {
-            let lo = if w == first_word { start % 64 } else { 0 };
-            let hi = if w == last_word { last % 64 } else { 63 };
-            (u64::MAX >> (63 - hi)) & (u64::MAX << lo)
-        };
-        if (first_word..=last_word).any(|w| self.bits[w] & mask(w) != 0) {
+        if self.bits.contains_any_in_range(span.clone()) {
             return false;
         }
-        for w in first_word..=last_word {
-            self.bits[w] |= mask(w);
-        }
+        self.bits.insert_range(span);
         true
     }
 }
