@@ -189,10 +189,8 @@ pub struct Gazetteer {
     pub entities: Vec<Entity>,
     /// Every role title.
     pub titles: Vec<Title>,
-    /// Normalised cue words by entity type.
-    pub cues: HashMap<EntityType, Vec<String>>,
-    /// The same cue words as sets, for [`Gazetteer::is_cue`].
-    pub cue_words: HashMap<EntityType, FxHashSet<String>>,
+    /// Normalised cue words by entity type (see [`Gazetteer::is_cue`]).
+    pub cues: HashMap<EntityType, FxHashSet<String>>,
     /// Common words that read as a proclitic and a name (بليون "billion" is not ب + ليون, Lyon):
     /// such a whole token is never a name behind a proclitic (the `words` list of `cues.yaml`).
     pub words: FxHashSet<String>,
@@ -209,7 +207,7 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// Whether `word` (normalised) is one of the cue words of `kind`.
     pub fn is_cue(&self, kind: EntityType, word: &str) -> bool {
-        self.cue_words.get(&kind).is_some_and(|w| w.contains(word))
+        self.cues.get(&kind).is_some_and(|w| w.contains(word))
     }
 
     /// The entity with this id.
@@ -458,15 +456,11 @@ pub fn load(files: &[SourceFile]) -> (Gazetteer, Vec<Diagnostic>) {
                             continue;
                         }
                         match EntityType::parse(&kind) {
-                            Some(t) => {
-                                let words: Vec<String> =
-                                    lists.all().map(|s| normalize_key(&s.value)).collect();
-                                g.cue_words
-                                    .entry(t)
-                                    .or_default()
-                                    .extend(words.iter().cloned());
-                                g.cues.entry(t).or_default().extend(words);
-                            }
+                            Some(t) => g
+                                .cues
+                                .entry(t)
+                                .or_default()
+                                .extend(lists.all().map(|s| normalize_key(&s.value))),
                             None => diags.push(Diagnostic {
                                 file: f.name.clone(),
                                 line: 0,
